@@ -1,0 +1,1 @@
+//! Benchmarks of IQ Pins live in `benches/benches/`; peers in `benches/peers/`.

@@ -1,0 +1,1 @@
+//! Examples of embedding IQ Pins (see `examples/`).
