@@ -12,9 +12,12 @@ pub mod content;
 pub mod domain;
 pub mod error;
 pub mod fields;
+pub mod generate;
 pub mod ids;
 pub mod lifecycle;
 pub mod ports;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use content::{Availability, ContentItem, ContentKind, ImageRef};
 pub use domain::*;

@@ -1,0 +1,1 @@
+//! Draft generation: turns a [`crate::ContentItem`] into original Pin drafts.

@@ -1,0 +1,1 @@
+//! Test support shared by every [`crate::Store`] implementation (feature `testing`).
