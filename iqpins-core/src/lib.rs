@@ -10,17 +10,20 @@
 
 pub mod content;
 pub mod domain;
+pub mod engine;
 pub mod error;
 pub mod fields;
 pub mod generate;
 pub mod ids;
 pub mod lifecycle;
+pub mod memory;
 pub mod ports;
 #[cfg(feature = "testing")]
 pub mod testing;
 
 pub use content::{Availability, ContentItem, ContentKind, ImageRef};
 pub use domain::*;
+pub use engine::{Engine, ImportReport, PublishReport};
 pub use error::{Error, Result};
 pub use fields::{
     AltText, BoardId, BoardSectionId, Currency, Decimal, DestinationUrl, Money, PinDescription,

@@ -1,0 +1,1095 @@
+//! The [`Engine`]: the user workflow over the ports. Adapters (server, Python, examples)
+//! call these methods; the rules of review and publishing live here and only here.
+//!
+//! Rules enforced:
+//! - approval needs a board, a link, valid fields and an active Pinterest connection;
+//! - any edit after approval sends the draft back to review (Pending);
+//! - only the approved revision can be queued, and only queued drafts are published;
+//! - an unknown publishing outcome is reconciled against the board, never blindly retried;
+//! - every operation, refused or not, writes an [`AuditEvent`].
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use secrecy::SecretString;
+use sha2::{Digest, Sha256};
+
+use crate::content::ContentItem;
+use crate::domain::{
+    Account, AuditEvent, Board, Connection, ConnectionStatus, Draft, DraftContent, DraftEdit,
+    Outcome, PinMetrics, Revision, Source, SourceDefaults, SourceKind, StoredItem, Tokens,
+};
+use crate::error::{Error, Result};
+use crate::ids::{AccountId, DraftId, EventId, ItemId, SourceId};
+use crate::lifecycle::{DraftEvent, DraftState, transition};
+use crate::ports::{
+    Clock, DraftFilter, NewPin, PinMedia, Pinterest, PinterestError, PinterestErrorKind, Store,
+};
+
+/// Who acts on behalf of the scheduler.
+pub const WORKER: &str = "worker";
+
+/// Refresh access tokens that expire sooner than this.
+const REFRESH_AHEAD: chrono::Duration = chrono::Duration::minutes(5);
+
+/// Attempts after which a draft that keeps failing with retryable errors is given up.
+pub const MAX_ATTEMPTS: u32 = 8;
+
+/// Result of recording imported items.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ImportReport {
+    /// Items stored for the first time.
+    pub new: Vec<StoredItem>,
+    /// Items already known (same fingerprint).
+    pub duplicates: usize,
+}
+
+/// What happened to one claimed draft in [`Engine::publish_due`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublishReport {
+    /// The draft.
+    pub draft_id: DraftId,
+    /// Its state afterwards.
+    pub state: DraftState,
+}
+
+/// The workflow facade, built from the ports.
+pub struct Engine {
+    store: Arc<dyn Store>,
+    pinterest: Option<Arc<dyn Pinterest>>,
+    clock: Arc<dyn Clock>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("pinterest", &self.pinterest.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Engine {
+    /// An engine over a store, an optional Pinterest port (none: no connect/publish), a clock.
+    pub fn new(
+        store: Arc<dyn Store>,
+        pinterest: Option<Arc<dyn Pinterest>>,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        Self {
+            store,
+            pinterest,
+            clock,
+        }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// Now, by the engine's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    fn pinterest(&self) -> Result<&Arc<dyn Pinterest>> {
+        self.pinterest.as_ref().ok_or_else(|| Error::Refused {
+            action: "pinterest",
+            reasons: vec!["this engine has no Pinterest client configured".into()],
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn audit(
+        &self,
+        account: AccountId,
+        actor: &str,
+        action: &str,
+        draft: Option<DraftId>,
+        source: Option<SourceId>,
+        outcome: Outcome,
+        detail: impl Into<String>,
+    ) -> Result<()> {
+        self.store
+            .append_audit(&AuditEvent {
+                id: EventId::new(),
+                account_id: account,
+                actor: actor.to_owned(),
+                action: action.to_owned(),
+                draft_id: draft,
+                source_id: source,
+                outcome,
+                detail: detail.into(),
+                at: self.clock.now(),
+            })
+            .await
+    }
+
+    /// Audits the result of an operation on a draft, then returns it.
+    async fn audited<T>(
+        &self,
+        account: AccountId,
+        actor: &str,
+        action: &str,
+        draft: Option<DraftId>,
+        result: Result<T>,
+        ok_detail: impl FnOnce(&T) -> String,
+    ) -> Result<T> {
+        let (outcome, detail) = match &result {
+            Ok(v) => (Outcome::Ok, ok_detail(v)),
+            Err(e) => (Outcome::Error, e.to_string()),
+        };
+        self.audit(account, actor, action, draft, None, outcome, detail)
+            .await?;
+        result
+    }
+
+    // ----- accounts and sources -------------------------------------------------------
+
+    /// Creates an account (e-mail unique, case-insensitive).
+    pub async fn create_account(&self, name: &str, email: &str) -> Result<Account> {
+        let email = email.trim().to_lowercase();
+        if !email.contains('@') || email.len() > 254 {
+            return Err(Error::invalid(
+                "email",
+                format!("{email:?} is not an e-mail address"),
+            ));
+        }
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(Error::invalid("name", "must not be empty"));
+        }
+        let account = Account {
+            id: AccountId::new(),
+            name: name.to_owned(),
+            email: email.clone(),
+            allowed_domains: Vec::new(),
+            created_at: self.clock.now(),
+        };
+        self.store.create_account(&account).await?;
+        self.audit(
+            account.id,
+            &email,
+            "account.create",
+            None,
+            None,
+            Outcome::Ok,
+            "",
+        )
+        .await?;
+        Ok(account)
+    }
+
+    /// Adds a content source.
+    pub async fn add_source(
+        &self,
+        account: AccountId,
+        actor: &str,
+        name: &str,
+        kind: SourceKind,
+        defaults: SourceDefaults,
+    ) -> Result<Source> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(Error::invalid("name", "must not be empty"));
+        }
+        if let SourceKind::Url { url } | SourceKind::Feed { url } = &kind {
+            crate::fields::DestinationUrl::parse_field("url", url)?;
+        }
+        self.store.get_account(account).await?;
+        let source = Source {
+            id: SourceId::new(),
+            account_id: account,
+            name: name.to_owned(),
+            kind,
+            defaults,
+            created_at: self.clock.now(),
+        };
+        self.store.insert_source(&source).await?;
+        self.audit(
+            account,
+            actor,
+            "source.add",
+            None,
+            Some(source.id),
+            Outcome::Ok,
+            &source.name,
+        )
+        .await?;
+        Ok(source)
+    }
+
+    /// The account's sources.
+    pub async fn list_sources(&self, account: AccountId) -> Result<Vec<Source>> {
+        self.store.list_sources(account).await
+    }
+
+    /// Records imported items of a source; items already known are counted, not stored again.
+    pub async fn record_items(
+        &self,
+        account: AccountId,
+        actor: &str,
+        source: SourceId,
+        items: Vec<ContentItem>,
+    ) -> Result<ImportReport> {
+        self.store.get_source(account, source).await?;
+        let mut report = ImportReport::default();
+        let now = self.clock.now();
+        for item in items {
+            let stored = StoredItem {
+                id: ItemId::new(),
+                account_id: account,
+                source_id: source,
+                fingerprint: item.fingerprint(),
+                item,
+                imported_at: now,
+            };
+            let (stored, new) = self.store.upsert_item(&stored).await?;
+            if new {
+                report.new.push(stored);
+            } else {
+                report.duplicates += 1;
+            }
+        }
+        self.audit(
+            account,
+            actor,
+            "source.import",
+            None,
+            Some(source),
+            Outcome::Ok,
+            format!(
+                "{} new, {} already known",
+                report.new.len(),
+                report.duplicates
+            ),
+        )
+        .await?;
+        Ok(report)
+    }
+
+    // ----- drafts ---------------------------------------------------------------------
+
+    /// Stores a new pending draft. `origin` ties it to its source and item; `fingerprint`
+    /// (item + variant) de-duplicates: a draft whose fingerprint or link + image the
+    /// account already has is refused with `Error::Conflict`.
+    pub async fn create_draft(
+        &self,
+        account: AccountId,
+        actor: &str,
+        content: DraftContent,
+        origin: Option<(SourceId, ItemId)>,
+        fingerprint: Option<String>,
+        flags: Vec<String>,
+    ) -> Result<Draft> {
+        self.store.get_account(account).await?;
+        let link_image = content
+            .link
+            .as_ref()
+            .zip(content.image.url.as_ref())
+            .map(|(l, i)| (l.as_str(), i.as_str()));
+        let fp = fingerprint.clone().unwrap_or_default();
+        if (fingerprint.is_some() || link_image.is_some())
+            && self.store.draft_exists(account, &fp, link_image).await?
+        {
+            return Err(Error::Conflict {
+                what: "a draft with the same content".into(),
+                expected: 0,
+            });
+        }
+        let mut draft = Draft::new(account, content, self.clock.now());
+        draft.source_id = origin.map(|o| o.0);
+        draft.item_id = origin.map(|o| o.1);
+        draft.fingerprint = fingerprint;
+        draft.flags = flags;
+        let draft = self.store.insert_draft(&draft).await?;
+        self.audit(
+            account,
+            actor,
+            "draft.create",
+            Some(draft.id),
+            draft.source_id,
+            Outcome::Ok,
+            "",
+        )
+        .await?;
+        Ok(draft)
+    }
+
+    /// A draft of the account.
+    pub async fn get_draft(&self, account: AccountId, id: DraftId) -> Result<Draft> {
+        self.store.get_draft(account, id).await
+    }
+
+    /// The account's drafts.
+    pub async fn list_drafts(
+        &self,
+        account: AccountId,
+        filter: &DraftFilter,
+    ) -> Result<Vec<Draft>> {
+        self.store.list_drafts(account, filter).await
+    }
+
+    /// Loads a draft and checks the caller saw its current version.
+    async fn load(&self, account: AccountId, id: DraftId, version: i64) -> Result<Draft> {
+        let d = self.store.get_draft(account, id).await?;
+        if d.version != version {
+            return Err(Error::Conflict {
+                what: format!("draft {id}"),
+                expected: version,
+            });
+        }
+        Ok(d)
+    }
+
+    async fn step(&self, mut d: Draft, event: &DraftEvent) -> Result<Draft> {
+        d.state = transition(&d.state, event)?;
+        d.updated_at = self.clock.now();
+        self.store.update_draft(&d).await
+    }
+
+    /// Edits a draft (`version` is the version the reviewer saw). A real change makes a
+    /// new revision and sends an approved or failed draft back to review.
+    pub async fn edit(
+        &self,
+        account: AccountId,
+        actor: &str,
+        id: DraftId,
+        version: i64,
+        edit: &DraftEdit,
+    ) -> Result<Draft> {
+        let r = async {
+            let mut d = self.load(account, id, version).await?;
+            let changed = edit.apply(&mut d.content);
+            if changed.is_empty() {
+                return Ok(d);
+            }
+            d.state = transition(&d.state, &DraftEvent::Edit)?;
+            d.revision += 1;
+            d.approved_revision = None;
+            d.last_error = None;
+            d.history.push(Revision {
+                revision: d.revision,
+                actor: actor.to_owned(),
+                at: self.clock.now(),
+                fields: changed.iter().map(|s| (*s).to_owned()).collect(),
+            });
+            d.updated_at = self.clock.now();
+            self.store.update_draft(&d).await
+        }
+        .await;
+        self.audited(account, actor, "draft.edit", Some(id), r, |d| {
+            format!("revision {}", d.revision)
+        })
+        .await
+    }
+
+    /// Why this draft cannot be approved now (empty when it can).
+    pub async fn approval_problems(&self, d: &Draft) -> Result<Vec<String>> {
+        let mut reasons = Vec::new();
+        if d.content.board.is_none() {
+            reasons.push("choose a board".to_owned());
+        }
+        if d.content.link.is_none() {
+            reasons.push("add a destination link".to_owned());
+        }
+        if d.content.image.url.is_none() && d.content.image.creative.is_none() {
+            reasons.push("add an image".to_owned());
+        }
+        let account = self.store.get_account(d.account_id).await?;
+        if let Some(link) = &d.content.link {
+            let host = link.host().trim_start_matches("www.");
+            if !account.allowed_domains.is_empty()
+                && !account.allowed_domains.iter().any(|a| {
+                    let a = a.trim_start_matches("www.");
+                    host == a || host.ends_with(&format!(".{a}"))
+                })
+            {
+                reasons.push(format!("the link's host {host} is not one of your domains"));
+            }
+        }
+        match self.store.get_connection(d.account_id).await? {
+            Some(c) if c.status == ConnectionStatus::Active => {}
+            Some(_) => reasons.push("reconnect your Pinterest account".to_owned()),
+            None => reasons.push("connect a Pinterest account".to_owned()),
+        }
+        Ok(reasons)
+    }
+
+    /// Approves the current revision; refused with every reason that is not met.
+    pub async fn approve(
+        &self,
+        account: AccountId,
+        actor: &str,
+        id: DraftId,
+        version: i64,
+    ) -> Result<Draft> {
+        let r = async {
+            let mut d = self.load(account, id, version).await?;
+            transition(&d.state, &DraftEvent::Approve)?;
+            let reasons = self.approval_problems(&d).await?;
+            if !reasons.is_empty() {
+                return Err(Error::Refused {
+                    action: "approve",
+                    reasons,
+                });
+            }
+            d.approved_revision = Some(d.revision);
+            self.step(d, &DraftEvent::Approve).await
+        }
+        .await;
+        self.audited(account, actor, "draft.approve", Some(id), r, |d| {
+            format!("revision {}", d.revision)
+        })
+        .await
+    }
+
+    /// Rejects a pending draft.
+    pub async fn reject(
+        &self,
+        account: AccountId,
+        actor: &str,
+        id: DraftId,
+        version: i64,
+        reason: Option<&str>,
+    ) -> Result<Draft> {
+        let r = async {
+            let d = self.load(account, id, version).await?;
+            self.step(d, &DraftEvent::Reject).await
+        }
+        .await;
+        self.audited(account, actor, "draft.reject", Some(id), r, |_| {
+            reason.unwrap_or_default().to_owned()
+        })
+        .await
+    }
+
+    /// Brings a rejected draft back to review.
+    pub async fn restore(
+        &self,
+        account: AccountId,
+        actor: &str,
+        id: DraftId,
+        version: i64,
+    ) -> Result<Draft> {
+        let r = async {
+            let d = self.load(account, id, version).await?;
+            self.step(d, &DraftEvent::Restore).await
+        }
+        .await;
+        self.audited(account, actor, "draft.restore", Some(id), r, |_| {
+            String::new()
+        })
+        .await
+    }
+
+    fn check_approved_revision(d: &Draft) -> Result<()> {
+        if d.approved_revision != Some(d.revision) {
+            return Err(Error::Refused {
+                action: "schedule",
+                reasons: vec!["this revision has not been approved".into()],
+            });
+        }
+        Ok(())
+    }
+
+    /// Queues an approved draft for the next worker run.
+    pub async fn publish_now(
+        &self,
+        account: AccountId,
+        actor: &str,
+        id: DraftId,
+        version: i64,
+    ) -> Result<Draft> {
+        let r = async {
+            let d = self.load(account, id, version).await?;
+            Self::check_approved_revision(&d)?;
+            let now = self.clock.now();
+            self.step(d, &DraftEvent::PublishNow { now }).await
+        }
+        .await;
+        self.audited(account, actor, "draft.publish_now", Some(id), r, |_| {
+            String::new()
+        })
+        .await
+    }
+
+    /// Schedules an approved (or re-schedules a queued) draft for a time.
+    pub async fn schedule(
+        &self,
+        account: AccountId,
+        actor: &str,
+        id: DraftId,
+        version: i64,
+        at: DateTime<Utc>,
+    ) -> Result<Draft> {
+        let r = async {
+            let d = self.load(account, id, version).await?;
+            Self::check_approved_revision(&d)?;
+            self.step(d, &DraftEvent::Schedule { at }).await
+        }
+        .await;
+        self.audited(account, actor, "draft.schedule", Some(id), r, |_| {
+            at.to_rfc3339()
+        })
+        .await
+    }
+
+    /// Takes a queued draft off the schedule (back to Approved).
+    pub async fn unschedule(
+        &self,
+        account: AccountId,
+        actor: &str,
+        id: DraftId,
+        version: i64,
+    ) -> Result<Draft> {
+        let r = async {
+            let d = self.load(account, id, version).await?;
+            self.step(d, &DraftEvent::Unschedule).await
+        }
+        .await;
+        self.audited(account, actor, "draft.unschedule", Some(id), r, |_| {
+            String::new()
+        })
+        .await
+    }
+
+    /// Queues a failed draft again (its approved revision is unchanged).
+    pub async fn retry(
+        &self,
+        account: AccountId,
+        actor: &str,
+        id: DraftId,
+        version: i64,
+    ) -> Result<Draft> {
+        let r = async {
+            let d = self.load(account, id, version).await?;
+            Self::check_approved_revision(&d)?;
+            let at = self.clock.now();
+            self.step(d, &DraftEvent::Retry { at }).await
+        }
+        .await;
+        self.audited(account, actor, "draft.retry", Some(id), r, |_| {
+            String::new()
+        })
+        .await
+    }
+
+    /// The account's audit log, newest first.
+    pub async fn audit_log(&self, account: AccountId, limit: u32) -> Result<Vec<AuditEvent>> {
+        self.store.list_audit(account, limit).await
+    }
+
+    // ----- scheduler ------------------------------------------------------------------
+
+    /// Claims due drafts with a lease (see [`Store::claim_due_drafts`]) and audits each claim.
+    pub async fn claim_due(&self, lease: Duration, limit: u32) -> Result<Vec<Draft>> {
+        let claimed = self
+            .store
+            .claim_due_drafts(self.clock.now(), lease, limit)
+            .await?;
+        for d in &claimed {
+            self.audit(
+                d.account_id,
+                WORKER,
+                "draft.claim",
+                Some(d.id),
+                None,
+                Outcome::Ok,
+                d.state.name().as_str(),
+            )
+            .await?;
+        }
+        Ok(claimed)
+    }
+
+    /// Applies a worker event to a claimed draft, audited as `action`.
+    async fn worker_step(
+        &self,
+        d: Draft,
+        event: DraftEvent,
+        action: &str,
+        outcome: Outcome,
+        detail: String,
+    ) -> Result<Draft> {
+        let (account, id) = (d.account_id, d.id);
+        let mut d = d;
+        if let DraftEvent::Permanent { reason } = &event {
+            d.last_error = Some(reason.clone());
+        }
+        let d = self.step(d, &event).await?;
+        self.audit(account, WORKER, action, Some(id), None, outcome, detail)
+            .await?;
+        Ok(d)
+    }
+
+    /// Records that Pinterest created the pin.
+    pub async fn mark_published(&self, d: Draft, pin_id: crate::fields::PinId) -> Result<Draft> {
+        let at = self.clock.now();
+        let detail = format!("pin {pin_id}");
+        self.worker_step(
+            d,
+            DraftEvent::Created { pin_id, at },
+            "draft.published",
+            Outcome::Ok,
+            detail,
+        )
+        .await
+    }
+
+    /// Records a permanent failure.
+    pub async fn mark_failed(&self, d: Draft, reason: &str) -> Result<Draft> {
+        self.worker_step(
+            d,
+            DraftEvent::Permanent {
+                reason: reason.to_owned(),
+            },
+            "draft.failed",
+            Outcome::Error,
+            reason.to_owned(),
+        )
+        .await
+    }
+
+    /// Records that the outcome of a create is unknown (→ Reconciling).
+    pub async fn mark_reconciling(&self, d: Draft, why: &str) -> Result<Draft> {
+        self.worker_step(
+            d,
+            DraftEvent::OutcomeUnknown,
+            "draft.reconciling",
+            Outcome::Error,
+            why.to_owned(),
+        )
+        .await
+    }
+
+    /// Puts a draft back in the queue after a retryable failure.
+    pub async fn mark_retry(&self, d: Draft, retry_at: DateTime<Utc>, why: &str) -> Result<Draft> {
+        self.worker_step(
+            d,
+            DraftEvent::Retryable { retry_at },
+            "draft.retry_later",
+            Outcome::Error,
+            format!("{why}; next try {}", retry_at.to_rfc3339()),
+        )
+        .await
+    }
+
+    /// When to try again after `attempts` failures: exponential from 30 s, at most 1 h,
+    /// with a jitter of up to 25 % derived from the draft id (spreads retries, stays
+    /// deterministic for tests).
+    pub fn backoff(id: DraftId, attempts: u32, retry_after: Option<Duration>) -> Duration {
+        if let Some(ra) = retry_after {
+            return ra;
+        }
+        let base = 30u64
+            .saturating_mul(1u64 << attempts.saturating_sub(1).min(7))
+            .min(3600);
+        let h = Sha256::digest(format!("{id}:{attempts}").as_bytes());
+        let jitter = u64::from(h[0]) * base / 4 / 255;
+        Duration::from_secs(base + jitter)
+    }
+
+    /// A valid access token for the account, refreshing it ahead of expiry. A failed
+    /// refresh marks the connection `NeedsReconnect` and returns [`Error::NeedsReconnect`].
+    pub async fn access_token(&self, account: AccountId) -> Result<SecretString> {
+        let conn = self
+            .store
+            .get_connection(account)
+            .await?
+            .ok_or(Error::NeedsReconnect)?;
+        if conn.status != ConnectionStatus::Active {
+            return Err(Error::NeedsReconnect);
+        }
+        if conn.tokens.access_expires_at - self.clock.now() > REFRESH_AHEAD {
+            return Ok(conn.tokens.access.clone());
+        }
+        self.refresh_connection(conn).await
+    }
+
+    async fn refresh_connection(&self, mut conn: Connection) -> Result<SecretString> {
+        let account = conn.account_id;
+        match self.pinterest()?.refresh(&conn.tokens.refresh).await {
+            Ok(grant) => {
+                conn.tokens = Tokens {
+                    access: grant.access_token,
+                    access_expires_at: grant.access_expires_at,
+                    refresh: grant.refresh_token,
+                    refresh_expires_at: grant.refresh_expires_at,
+                };
+                conn.refreshed_at = Some(self.clock.now());
+                self.store.put_connection(&conn).await?;
+                self.audit(
+                    account,
+                    WORKER,
+                    "pinterest.token_refresh",
+                    None,
+                    None,
+                    Outcome::Ok,
+                    "",
+                )
+                .await?;
+                Ok(conn.tokens.access)
+            }
+            Err(e) => {
+                self.audit(
+                    account,
+                    WORKER,
+                    "pinterest.token_refresh",
+                    None,
+                    None,
+                    Outcome::Error,
+                    e.to_string(),
+                )
+                .await?;
+                if matches!(
+                    e.kind,
+                    PinterestErrorKind::InvalidRefreshToken
+                        | PinterestErrorKind::Unauthorized
+                        | PinterestErrorKind::Invalid
+                ) {
+                    conn.status = ConnectionStatus::NeedsReconnect;
+                    self.store.put_connection(&conn).await?;
+                    self.audit(
+                        account,
+                        WORKER,
+                        "pinterest.needs_reconnect",
+                        None,
+                        None,
+                        Outcome::Error,
+                        "refresh refused",
+                    )
+                    .await?;
+                    Err(Error::NeedsReconnect)
+                } else {
+                    Err(e.into())
+                }
+            }
+        }
+    }
+
+    async fn api_error(
+        &self,
+        account: AccountId,
+        draft: Option<DraftId>,
+        op: &str,
+        e: &PinterestError,
+    ) -> Result<()> {
+        self.audit(
+            account,
+            WORKER,
+            "pinterest.api_error",
+            draft,
+            None,
+            Outcome::Error,
+            format!("{op}: {e}"),
+        )
+        .await
+    }
+
+    /// One worker pass: claims up to `limit` due drafts and publishes or reconciles each.
+    /// Errors of single drafts are recorded on them; only store failures stop the pass.
+    pub async fn publish_due(&self, lease: Duration, limit: u32) -> Result<Vec<PublishReport>> {
+        let claimed = self.claim_due(lease, limit).await?;
+        let mut out = Vec::with_capacity(claimed.len());
+        for d in claimed {
+            let id = d.id;
+            let d = match d.state {
+                DraftState::Reconciling { .. } => self.reconcile(d).await?,
+                _ => self.publish_claimed(d).await?,
+            };
+            out.push(PublishReport {
+                draft_id: id,
+                state: d.state,
+            });
+        }
+        Ok(out)
+    }
+
+    fn new_pin(d: &Draft) -> std::result::Result<NewPin, &'static str> {
+        let c = &d.content;
+        let board_id = c.board.clone().ok_or("no board")?;
+        let link = c.link.clone().ok_or("no link")?;
+        let url = c.image.url.clone().ok_or("no image")?;
+        Ok(NewPin {
+            board_id,
+            board_section_id: c.section.clone(),
+            title: c.title.clone(),
+            description: c.description.clone(),
+            alt_text: c.alt_text.clone(),
+            link,
+            media: PinMedia::ImageUrl(url),
+        })
+    }
+
+    /// Publishes one draft the caller holds a `Publishing` lease on.
+    pub async fn publish_claimed(&self, d: Draft) -> Result<Draft> {
+        let now = self.clock.now();
+        let account = d.account_id;
+        // Approval is re-checked at the last moment: nothing unapproved ever leaves.
+        if d.approved_revision != Some(d.revision) {
+            return self.mark_failed(d, "this revision was not approved").await;
+        }
+        let pin = match Self::new_pin(&d) {
+            Ok(p) => p,
+            Err(why) => return self.mark_failed(d, why).await,
+        };
+        let token = match self.access_token(account).await {
+            Ok(t) => t,
+            Err(Error::NeedsReconnect) => {
+                let at = now + chrono::Duration::minutes(15);
+                return self
+                    .mark_retry(d, at, "Pinterest connection needs reconnecting")
+                    .await;
+            }
+            Err(Error::Pinterest(e)) => {
+                let at = now
+                    + chrono::Duration::from_std(Self::backoff(d.id, d.attempts, e.retry_after))
+                        .unwrap_or_default();
+                return self
+                    .mark_retry(d, at, &format!("token refresh failed: {e}"))
+                    .await;
+            }
+            Err(e) => return Err(e),
+        };
+        let pinterest = self.pinterest()?;
+        let mut result = pinterest.create_pin(&token, &pin).await;
+        if let Err(e) = &result
+            && e.kind == PinterestErrorKind::Unauthorized
+        {
+            // A 401 means the create did not happen: refresh once and try once more.
+            self.api_error(account, Some(d.id), "create_pin", e).await?;
+            let conn = self
+                .store
+                .get_connection(account)
+                .await?
+                .ok_or(Error::NeedsReconnect)?;
+            match self.refresh_connection(conn).await {
+                Ok(token) => result = pinterest.create_pin(&token, &pin).await,
+                Err(_) => {
+                    let at = now + chrono::Duration::minutes(15);
+                    return self
+                        .mark_retry(d, at, "Pinterest connection needs reconnecting")
+                        .await;
+                }
+            }
+        }
+        match result {
+            Ok(created) => self.mark_published(d, created.id).await,
+            Err(e) => {
+                self.api_error(account, Some(d.id), "create_pin", &e)
+                    .await?;
+                let backoff =
+                    chrono::Duration::from_std(Self::backoff(d.id, d.attempts, e.retry_after))
+                        .unwrap_or_default();
+                match e.kind {
+                    PinterestErrorKind::RateLimited | PinterestErrorKind::Transport
+                        if d.attempts < MAX_ATTEMPTS =>
+                    {
+                        self.mark_retry(d, now + backoff, &e.message).await
+                    }
+                    PinterestErrorKind::OutcomeUnknown
+                    | PinterestErrorKind::Server
+                    | PinterestErrorKind::Decode => {
+                        let d = self.mark_reconciling(d, &e.message).await?;
+                        self.reconcile(d).await
+                    }
+                    _ => self.mark_failed(d, &e.to_string()).await,
+                }
+            }
+        }
+    }
+
+    /// Looks for the pin of a `Reconciling` draft on its board (same link and title,
+    /// created after the attempt started): found → Published, not found → Queued again.
+    /// If the board cannot be read now, the draft stays Reconciling for a later pass.
+    pub async fn reconcile(&self, d: Draft) -> Result<Draft> {
+        let DraftState::Reconciling { started_at, .. } = d.state else {
+            return Ok(d);
+        };
+        let account = d.account_id;
+        let Some(board) = d.content.board.clone() else {
+            return Ok(d);
+        };
+        let token = match self.access_token(account).await {
+            Ok(t) => t,
+            Err(_) => return Ok(d),
+        };
+        // Pinterest's clock and ours differ a little: look a minute further back.
+        let since = started_at - chrono::Duration::minutes(1);
+        let pins = match self
+            .pinterest()?
+            .list_board_pins(&token, &board, since)
+            .await
+        {
+            Ok(p) => p,
+            Err(e) => {
+                self.api_error(account, Some(d.id), "list_board_pins", &e)
+                    .await?;
+                return Ok(d);
+            }
+        };
+        let link = d.content.link.as_ref().map(|l| l.as_str().to_owned());
+        let found = pins.into_iter().find(|p| {
+            p.link.as_deref() == link.as_deref()
+                && p.title.as_deref() == Some(d.content.title.as_str())
+                && p.created_at.is_none_or(|c| c >= since)
+        });
+        match found {
+            Some(p) => {
+                let at = p.created_at.unwrap_or_else(|| self.clock.now());
+                let detail = format!("found pin {} on the board", p.id);
+                self.worker_step(
+                    d,
+                    DraftEvent::Found { pin_id: p.id, at },
+                    "draft.reconciled",
+                    Outcome::Ok,
+                    detail,
+                )
+                .await
+            }
+            None => {
+                let retry_at = self.clock.now()
+                    + chrono::Duration::from_std(Self::backoff(d.id, d.attempts, None))
+                        .unwrap_or_default();
+                self.worker_step(
+                    d,
+                    DraftEvent::NotFound { retry_at },
+                    "draft.reconciled",
+                    Outcome::Ok,
+                    "not on the board; queued again".into(),
+                )
+                .await
+            }
+        }
+    }
+
+    // ----- Pinterest connection -------------------------------------------------------
+
+    /// The consent URL for connecting Pinterest with this `state`.
+    pub fn authorize_url(&self, state: &str) -> Result<String> {
+        Ok(self.pinterest()?.authorize_url(state))
+    }
+
+    /// Finishes OAuth: exchanges the code, reads the user, stores the connection.
+    pub async fn connect(&self, account: AccountId, actor: &str, code: &str) -> Result<Connection> {
+        let r = async {
+            let p = self.pinterest()?;
+            let grant = p.exchange_code(code).await?;
+            let user = p.user_account(&grant.access_token).await?;
+            let conn = Connection {
+                account_id: account,
+                pinterest_user_id: user.id,
+                username: user.username,
+                account_type: user.account_type,
+                scopes: grant.scopes,
+                tokens: Tokens {
+                    access: grant.access_token,
+                    access_expires_at: grant.access_expires_at,
+                    refresh: grant.refresh_token,
+                    refresh_expires_at: grant.refresh_expires_at,
+                },
+                status: ConnectionStatus::Active,
+                connected_at: self.clock.now(),
+                refreshed_at: None,
+            };
+            self.store.put_connection(&conn).await?;
+            Ok(conn)
+        }
+        .await;
+        self.audited(account, actor, "pinterest.connect", None, r, |c| {
+            format!("@{} ({})", c.username, c.account_type)
+        })
+        .await
+    }
+
+    /// Disconnects: deletes the stored tokens (Pinterest has no revoke for normal apps).
+    pub async fn disconnect(&self, account: AccountId, actor: &str) -> Result<()> {
+        let r = self.store.delete_connection(account).await;
+        self.audited(account, actor, "pinterest.disconnect", None, r, |_| {
+            String::new()
+        })
+        .await
+    }
+
+    /// Refreshes the cached boards from Pinterest.
+    pub async fn sync_boards(&self, account: AccountId, actor: &str) -> Result<Vec<Board>> {
+        let r = async {
+            let token = self.access_token(account).await?;
+            let boards = match self.pinterest()?.list_boards(&token).await {
+                Ok(b) => b,
+                Err(e) => {
+                    self.api_error(account, None, "list_boards", &e).await?;
+                    return Err(e.into());
+                }
+            };
+            self.store.replace_boards(account, &boards).await?;
+            Ok(boards)
+        }
+        .await;
+        self.audited(account, actor, "pinterest.sync_boards", None, r, |b| {
+            format!("{} boards", b.len())
+        })
+        .await
+    }
+
+    /// Fetches daily metrics of the account's published pins between two dates.
+    pub async fn sync_analytics(
+        &self,
+        account: AccountId,
+        actor: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<usize> {
+        let r = async {
+            let token = self.access_token(account).await?;
+            let published = self
+                .store
+                .list_drafts(
+                    account,
+                    &DraftFilter {
+                        state: Some(crate::lifecycle::StateName::Published),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+            let mut n = 0;
+            for d in published {
+                let DraftState::Published { pin_id, .. } = &d.state else {
+                    continue;
+                };
+                match self
+                    .pinterest()?
+                    .pin_analytics(&token, pin_id, from, to)
+                    .await
+                {
+                    Ok(m) => {
+                        n += m.len();
+                        self.store.upsert_metrics(account, &m).await?;
+                    }
+                    Err(e) => {
+                        self.api_error(account, Some(d.id), "pin_analytics", &e)
+                            .await?
+                    }
+                }
+            }
+            Ok(n)
+        }
+        .await;
+        self.audited(account, actor, "pinterest.sync_analytics", None, r, |n| {
+            format!("{n} daily rows")
+        })
+        .await
+    }
+
+    /// Stored daily metrics.
+    pub async fn metrics(
+        &self,
+        account: AccountId,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<PinMetrics>> {
+        self.store.list_metrics(account, None, from, to).await
+    }
+}
