@@ -889,6 +889,16 @@ impl Engine {
                     {
                         self.mark_retry(d, now + backoff, &e.message).await
                     }
+                    PinterestErrorKind::Unauthorized => {
+                        // Still refused after a fresh token: the grant is gone.
+                        if let Some(mut conn) = self.store.get_connection(account).await? {
+                            conn.status = ConnectionStatus::NeedsReconnect;
+                            self.store.put_connection(&conn).await?;
+                        }
+                        let at = now + chrono::Duration::minutes(15);
+                        self.mark_retry(d, at, "Pinterest refused the token; reconnect needed")
+                            .await
+                    }
                     PinterestErrorKind::OutcomeUnknown
                     | PinterestErrorKind::Server
                     | PinterestErrorKind::Decode => {

@@ -52,7 +52,8 @@ pub enum DraftState {
         attempt: u32,
         /// When that attempt started (pins created after it may be ours).
         started_at: DateTime<Utc>,
-        /// The lease held by the worker reconciling it, if any.
+        /// The lease held by the worker reconciling it; `None` means nobody holds it and
+        /// the next worker pass may take it.
         lease_until: Option<DateTime<Utc>>,
     },
     /// Live on Pinterest.
@@ -303,17 +304,19 @@ pub fn transition(state: &DraftState, event: &DraftEvent) -> Result<DraftState, 
             at: *at,
         },
         (S::Publishing { .. }, E::Retryable { retry_at }) => S::Queued { at: *retry_at },
+        // The worker keeps its lease while it reconciles; if it cannot finish, the draft
+        // is reclaimed when the lease ends and reconciled again, never sent blindly.
         (
             S::Publishing {
                 attempt,
                 started_at,
-                ..
+                lease_until,
             },
             E::OutcomeUnknown,
         ) => S::Reconciling {
             attempt: *attempt,
             started_at: *started_at,
-            lease_until: None,
+            lease_until: Some(*lease_until),
         },
         (
             S::Publishing {
@@ -493,7 +496,7 @@ mod tests {
             DraftState::Reconciling {
                 attempt: 3,
                 started_at: t(9),
-                lease_until: None
+                lease_until: Some(t(69))
             }
         );
     }

@@ -259,10 +259,11 @@ impl Store for MemoryStore {
                 DraftState::Publishing { lease_until, .. } if *lease_until < now => {
                     Some((*lease_until, x.id))
                 }
-                DraftState::Reconciling {
-                    lease_until: Some(l),
-                    ..
-                } if *l < now => Some((*l, x.id)),
+                DraftState::Reconciling { lease_until, .. }
+                    if lease_until.is_none_or(|l| l < now) =>
+                {
+                    Some((lease_until.unwrap_or(x.updated_at), x.id))
+                }
                 _ => None,
             })
             .collect();

@@ -18,6 +18,7 @@ struct FakePinterest {
     board_pins: Mutex<Vec<PinSummary>>,
     refreshes: Mutex<u32>,
     refresh_fails: Mutex<bool>,
+    board_read_fails: Mutex<bool>,
     next_id: Mutex<u64>,
 }
 
@@ -132,6 +133,9 @@ impl Pinterest for FakePinterest {
         _: &BoardId,
         since: DateTime<Utc>,
     ) -> Result<Vec<PinSummary>, PinterestError> {
+        if *self.board_read_fails.lock().unwrap() {
+            return Err(perr(PinterestErrorKind::Server, 503));
+        }
         Ok(self
             .board_pins
             .lock()
@@ -696,5 +700,47 @@ async fn tokens_never_show_in_debug_output() {
     assert!(
         dbg.contains("REDACTED") || dbg.contains("redacted"),
         "{dbg}"
+    );
+}
+
+#[tokio::test]
+async fn a_reconciliation_that_cannot_read_the_board_waits_for_the_lease_then_resumes() {
+    let w = world().await;
+    w.queued().await;
+    *w.pinterest.board_read_fails.lock().unwrap() = true;
+    w.pinterest
+        .create_results
+        .lock()
+        .unwrap()
+        .push_back(Err(perr(PinterestErrorKind::OutcomeUnknown, 504)));
+    let report = w
+        .engine
+        .publish_due(Duration::from_millis(20), 10)
+        .await
+        .unwrap();
+    assert_eq!(report[0].state.name(), StateName::Reconciling);
+    // While the lease runs, nobody takes it.
+    assert!(
+        w.engine
+            .publish_due(Duration::from_secs(60), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    tokio::time::sleep(Duration::from_millis(30)).await;
+    *w.pinterest.board_read_fails.lock().unwrap() = false;
+    let report = w
+        .engine
+        .publish_due(Duration::from_secs(60), 10)
+        .await
+        .unwrap();
+    assert!(
+        matches!(report[0].state, DraftState::Published { .. }),
+        "{report:?}"
+    );
+    assert_eq!(
+        w.pinterest.creates.lock().unwrap().len(),
+        1,
+        "never created twice"
     );
 }
