@@ -1,0 +1,174 @@
+//! Decoding with limits checked before any pixel is decoded, and JPEGs decoded at a reduced
+//! size (IDCT scaling) when they are much larger than the picture they will fill.
+
+use std::io::Cursor;
+
+use image::{
+    DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, Rgb, RgbImage,
+    metadata::Orientation,
+};
+
+use crate::{Error, InputLimits, Result};
+
+/// Decodes `bytes` into RGB pixels, upright (EXIF orientation applied), alpha composited on
+/// white. `target` is the size the image will be fitted into: a JPEG at least twice as large
+/// in both directions of its cover-fit is decoded at 1/2, 1/4 or 1/8 scale.
+pub(crate) fn decode(bytes: &[u8], limits: &InputLimits, target: (u32, u32)) -> Result<RgbImage> {
+    if bytes.is_empty() {
+        return Err(Error::Empty);
+    }
+    if bytes.len() > limits.max_input_bytes {
+        return Err(Error::InputTooLarge {
+            size: bytes.len(),
+            limit: limits.max_input_bytes,
+        });
+    }
+    let format = match image::guess_format(bytes) {
+        Ok(f @ (ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP)) => f,
+        _ => return Err(Error::UnknownFormat),
+    };
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut image_limits = Limits::default();
+    image_limits.max_image_width = Some(limits.max_side);
+    image_limits.max_image_height = Some(limits.max_side);
+    image_limits.max_alloc = Some(limits.max_alloc);
+    reader.limits(image_limits);
+    let mut decoder = reader.into_decoder().map_err(|e| decode_error(&e))?;
+    let (width, height) = decoder.dimensions();
+    check_dimensions(width, height, limits)?;
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+
+    let scaled = match scaled_request(width, height, orientation, target) {
+        Some(request) if format == ImageFormat::Jpeg => decode_jpeg_scaled(bytes, request, limits)?,
+        _ => None,
+    };
+    let mut image = match scaled {
+        Some(image) => image,
+        None => DynamicImage::from_decoder(decoder).map_err(|e| decode_error(&e))?,
+    };
+    image.apply_orientation(orientation);
+    Ok(to_rgb_on_white(image))
+}
+
+fn check_dimensions(width: u32, height: u32, limits: &InputLimits) -> Result<()> {
+    if width == 0 || height == 0 {
+        return Err(Error::NoPixels { width, height });
+    }
+    if width > limits.max_side
+        || height > limits.max_side
+        || u64::from(width) * u64::from(height) > limits.max_pixels
+    {
+        return Err(Error::TooLarge {
+            width,
+            height,
+            max_side: limits.max_side,
+            max_pixels: limits.max_pixels,
+        });
+    }
+    Ok(())
+}
+
+fn decode_error(e: &image::ImageError) -> Error {
+    Error::Decode(e.to_string())
+}
+
+/// The (width, height) to ask the scaled JPEG decoder for, or `None` when the image is not
+/// at least twice the size its cover-fit into `target` needs (no scaled decode then).
+fn scaled_request(
+    width: u32,
+    height: u32,
+    orientation: Orientation,
+    target: (u32, u32),
+) -> Option<(u16, u16)> {
+    // The target is upright; the stored image may be rotated by a quarter turn.
+    let (tw, th) = match orientation {
+        Orientation::Rotate90
+        | Orientation::Rotate270
+        | Orientation::Rotate90FlipH
+        | Orientation::Rotate270FlipH => (target.1, target.0),
+        _ => target,
+    };
+    let cover = (f64::from(tw) / f64::from(width)).max(f64::from(th) / f64::from(height));
+    if cover > 0.5 {
+        return None;
+    }
+    let w = (f64::from(width) * cover).ceil();
+    let h = (f64::from(height) * cover).ceil();
+    Some((u16::try_from(w as u32).ok()?, u16::try_from(h as u32).ok()?))
+}
+
+/// Decodes a JPEG at the smallest IDCT scale (1/8 … 1) that is at least `request`; `None`
+/// for CMYK JPEGs, which the full decoder converts better.
+fn decode_jpeg_scaled(
+    bytes: &[u8],
+    request: (u16, u16),
+    limits: &InputLimits,
+) -> Result<Option<DynamicImage>> {
+    let mut decoder = jpeg_decoder::Decoder::new(Cursor::new(bytes));
+    decoder.set_max_decoding_buffer_size(usize::try_from(limits.max_alloc).unwrap_or(usize::MAX));
+    let (w, h) = decoder
+        .scale(request.0, request.1)
+        .map_err(|e| Error::Decode(e.to_string()))?;
+    let format = decoder
+        .info()
+        .ok_or_else(|| Error::Decode("JPEG header is missing".into()))?
+        .pixel_format;
+    if format == jpeg_decoder::PixelFormat::CMYK32 {
+        return Ok(None);
+    }
+    let pixels = decoder.decode().map_err(|e| Error::Decode(e.to_string()))?;
+    let rgb: Vec<u8> = match format {
+        jpeg_decoder::PixelFormat::L8 => pixels.iter().flat_map(|&l| [l, l, l]).collect(),
+        // Big-endian 16-bit samples: the high byte is the 8-bit value.
+        jpeg_decoder::PixelFormat::L16 => pixels
+            .chunks_exact(2)
+            .flat_map(|p| [p[0], p[0], p[0]])
+            .collect(),
+        _ => pixels,
+    };
+    RgbImage::from_raw(u32::from(w), u32::from(h), rgb)
+        .map(|rgb| Some(DynamicImage::ImageRgb8(rgb)))
+        .ok_or_else(|| Error::Decode("the JPEG decoder returned too few pixels".into()))
+}
+
+fn to_rgb_on_white(image: DynamicImage) -> RgbImage {
+    if !image.color().has_alpha() {
+        return match image {
+            DynamicImage::ImageRgb8(rgb) => rgb,
+            other => other.to_rgb8(),
+        };
+    }
+    let rgba = image.to_rgba8();
+    let mut out = RgbImage::new(rgba.width(), rgba.height());
+    for (dst, src) in out.pixels_mut().zip(rgba.pixels()) {
+        let a = u32::from(src[3]);
+        let blend = |c: u8| ((u32::from(c) * a + 255 * (255 - a) + 127) / 255) as u8;
+        *dst = Rgb([blend(src[0]), blend(src[1]), blend(src[2])]);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_jpeg_four_times_the_target_is_decoded_scaled() {
+        let req = scaled_request(4000, 6000, Orientation::NoTransforms, (1000, 1200));
+        assert_eq!(req, Some((1000, 1500)));
+    }
+
+    #[test]
+    fn a_jpeg_near_the_target_size_is_decoded_whole() {
+        assert_eq!(
+            scaled_request(1600, 1600, Orientation::NoTransforms, (1000, 1200)),
+            None
+        );
+    }
+
+    #[test]
+    fn a_rotated_jpeg_swaps_the_target() {
+        let req = scaled_request(6000, 4000, Orientation::Rotate90, (1000, 1200));
+        assert_eq!(req, Some((1500, 1000)));
+    }
+}

@@ -1,0 +1,251 @@
+//! Fitting the image into the picture area: cover with a subject-keeping crop, or letterbox.
+
+use fast_image_resize::{self as fir, PixelType, ResizeOptions, Resizer, images::ImageRef};
+use image::{Rgb, RgbImage};
+
+use crate::{BandPosition, Error, FitMode, Result};
+
+/// The picture area, filled.
+pub(crate) struct Picture {
+    /// Exactly the picture area's size.
+    pub(crate) image: RgbImage,
+}
+
+impl Picture {
+    /// The mean colour of the strip of the picture next to the band.
+    pub(crate) fn edge_color(&self, band: BandPosition) -> [u8; 3] {
+        let h = self.image.height();
+        let strip = 24.min(h);
+        let (y0, y1) = match band {
+            BandPosition::Bottom => (h - strip, h),
+            BandPosition::Top => (0, strip),
+        };
+        mean_color(&self.image, 0, y0, self.image.width(), y1)
+    }
+}
+
+/// Centre of the crop window: how strongly the crop prefers the centre over the busiest part
+/// (0 = pure energy; 1 = the window's energy counts half at the far edge).
+const CENTRE_BIAS: f64 = 0.35;
+
+/// Fits `src` into `tw`×`th`.
+pub(crate) fn fit(
+    src: &RgbImage,
+    tw: u32,
+    th: u32,
+    mode: FitMode,
+    min_kept: f32,
+) -> Result<Picture> {
+    let (sw, sh) = (f64::from(src.width()), f64::from(src.height()));
+    let (fw, fh) = (f64::from(tw), f64::from(th));
+    let src_ar = sw / sh;
+    let dst_ar = fw / fh;
+    let kept = (src_ar / dst_ar).min(dst_ar / src_ar);
+    let contain = match mode {
+        FitMode::Cover => false,
+        FitMode::Contain => true,
+        FitMode::Auto => kept < f64::from(min_kept),
+    };
+    if contain {
+        return letterbox(src, tw, th);
+    }
+    let crop = if src_ar > dst_ar {
+        // Wider than the area: slide a window of this width along x.
+        let cw = sh * dst_ar;
+        let x = best_offset(src, true, cw);
+        (x, 0.0, cw, sh)
+    } else {
+        let ch = sw / dst_ar;
+        let y = best_offset(src, false, ch);
+        (0.0, y, sw, ch)
+    };
+    let image = resize(src, tw, th, Some(crop))?;
+    Ok(Picture { image })
+}
+
+fn letterbox(src: &RgbImage, tw: u32, th: u32) -> Result<Picture> {
+    let (sw, sh) = (f64::from(src.width()), f64::from(src.height()));
+    let scale = (f64::from(tw) / sw).min(f64::from(th) / sh);
+    let rw = ((sw * scale).round() as u32).clamp(1, tw);
+    let rh = ((sh * scale).round() as u32).clamp(1, th);
+    let resized = resize(src, rw, rh, None)?;
+    let bg = border_color(src, rw < tw);
+    let mut out = RgbImage::from_pixel(tw, th, Rgb(bg));
+    let (x0, y0) = ((tw - rw) / 2, (th - rh) / 2);
+    for (x, y, p) in resized.enumerate_pixels() {
+        out.put_pixel(x0 + x, y0 + y, *p);
+    }
+    Ok(Picture { image: out })
+}
+
+/// The mean colour of the image's edges that touch the bars: left and right columns when the
+/// bars are at the sides, top and bottom rows otherwise.
+fn border_color(src: &RgbImage, bars_at_sides: bool) -> [u8; 3] {
+    let (w, h) = (src.width(), src.height());
+    let (a, b) = if bars_at_sides {
+        let d = (w / 50).max(1);
+        (mean_color(src, 0, 0, d, h), mean_color(src, w - d, 0, w, h))
+    } else {
+        let d = (h / 50).max(1);
+        (mean_color(src, 0, 0, w, d), mean_color(src, 0, h - d, w, h))
+    };
+    [0, 1, 2].map(|i| ((u16::from(a[i]) + u16::from(b[i])) / 2) as u8)
+}
+
+/// The mean colour of the rectangle [x0, x1) × [y0, y1), sampled on a grid of at most
+/// about 64×64 points.
+fn mean_color(img: &RgbImage, x0: u32, y0: u32, x1: u32, y1: u32) -> [u8; 3] {
+    let sx = ((x1 - x0) / 64).max(1);
+    let sy = ((y1 - y0) / 64).max(1);
+    let mut sum = [0u64; 3];
+    let mut n = 0u64;
+    for y in (y0..y1).step_by(sy as usize) {
+        for x in (x0..x1).step_by(sx as usize) {
+            let p = img.get_pixel(x, y);
+            for i in 0..3 {
+                sum[i] += u64::from(p[i]);
+            }
+            n += 1;
+        }
+    }
+    if n == 0 {
+        return [128, 128, 128];
+    }
+    sum.map(|s| ((s + n / 2) / n) as u8)
+}
+
+/// The offset along x (`along_x`) or y of a window `len` pixels long that holds the most edge
+/// energy, with a mild preference for the centre. Energy is measured on a grid of at most
+/// 192 samples along the free axis.
+fn best_offset(src: &RgbImage, along_x: bool, len: f64) -> f64 {
+    let (w, h) = (src.width(), src.height());
+    let (long, short) = if along_x { (w, h) } else { (h, w) };
+    let free = f64::from(long) - len;
+    if free < 1.0 {
+        return 0.0;
+    }
+    let n = long.min(192);
+    let m = short.min(96);
+    let luma_at = |i: u32, j: u32| -> i32 {
+        // (i along the free axis, j across it), nearest-sampled.
+        let a = (u64::from(i) * u64::from(long) / u64::from(n)) as u32;
+        let b = (u64::from(j) * u64::from(short) / u64::from(m)) as u32;
+        let p = if along_x {
+            src.get_pixel(a, b)
+        } else {
+            src.get_pixel(b, a)
+        };
+        (i32::from(p[0]) * 54 + i32::from(p[1]) * 183 + i32::from(p[2]) * 19) >> 8
+    };
+    let mut grid = vec![0i32; (n * m) as usize];
+    for i in 0..n {
+        for j in 0..m {
+            grid[(i * m + j) as usize] = luma_at(i, j);
+        }
+    }
+    // Energy per line across the free axis: gradient magnitude in both directions.
+    let mut profile = vec![0f64; n as usize];
+    for i in 0..n {
+        let mut e = 0i64;
+        for j in 0..m {
+            let v = grid[(i * m + j) as usize];
+            if i + 1 < n {
+                e += i64::from((grid[((i + 1) * m + j) as usize] - v).abs());
+            }
+            if j + 1 < m {
+                e += i64::from((grid[(i * m + j + 1) as usize] - v).abs());
+            }
+        }
+        profile[i as usize] = e as f64;
+    }
+    let win = ((len / f64::from(long)) * f64::from(n))
+        .round()
+        .clamp(1.0, f64::from(n)) as usize;
+    let positions = n as usize - win + 1;
+    if positions <= 1 {
+        return free / 2.0;
+    }
+    let mut prefix = vec![0f64; n as usize + 1];
+    for (i, e) in profile.iter().enumerate() {
+        prefix[i + 1] = prefix[i] + e;
+    }
+    let centre = (positions - 1) as f64 / 2.0;
+    // A floor so that a flat image (no energy anywhere) still prefers the centre.
+    let floor = 1.0 + prefix[n as usize] / n as f64;
+    let mut best = (f64::MIN, 0usize);
+    for p in 0..positions {
+        let energy = prefix[p + win] - prefix[p];
+        let off = (p as f64 - centre) / centre;
+        let score = (energy + floor) * (1.0 - CENTRE_BIAS * off * off);
+        // Strictly greater: ties keep the earlier, so the choice is deterministic.
+        if score > best.0 {
+            best = (score, p);
+        }
+    }
+    (best.1 as f64 / (positions - 1) as f64) * free
+}
+
+/// Resizes (a crop of) `src` to `w`×`h` with Lanczos3 (SIMD where the CPU has it).
+fn resize(src: &RgbImage, w: u32, h: u32, crop: Option<(f64, f64, f64, f64)>) -> Result<RgbImage> {
+    let view = ImageRef::new(src.width(), src.height(), src.as_raw(), PixelType::U8x3)
+        .map_err(|e| Error::Resize(e.to_string()))?;
+    let mut dst = fir::images::Image::new(w, h, PixelType::U8x3);
+    let mut options =
+        ResizeOptions::new().resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3));
+    if let Some((x, y, cw, ch)) = crop {
+        options = options.crop(x, y, cw, ch);
+    }
+    Resizer::new()
+        .resize(&view, &mut dst, &options)
+        .map_err(|e| Error::Resize(e.to_string()))?;
+    RgbImage::from_raw(w, h, dst.into_vec())
+        .ok_or_else(|| Error::Resize("resized buffer has the wrong size".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_square(w: u32, h: u32, sx: u32, sy: u32, size: u32) -> RgbImage {
+        RgbImage::from_fn(w, h, |x, y| {
+            if x >= sx && x < sx + size && y >= sy && y < sy + size {
+                Rgb([200, 30, 30])
+            } else {
+                Rgb([240, 240, 240])
+            }
+        })
+    }
+
+    #[test]
+    fn the_crop_window_moves_to_an_off_centre_subject() {
+        // A wide image with the subject near the right edge: the window must include it.
+        let src = with_square(3000, 1000, 2500, 400, 200);
+        let len = 1000.0 * 1000.0 / 1200.0;
+        let x = best_offset(&src, true, len);
+        assert!(x <= 2500.0 && x + len >= 2700.0, "window at {x}");
+    }
+
+    #[test]
+    fn a_flat_image_is_cropped_at_the_centre() {
+        let src = RgbImage::from_pixel(3000, 1000, Rgb([10, 120, 10]));
+        let len = 900.0;
+        let x = best_offset(&src, true, len);
+        assert!((x - (3000.0 - len) / 2.0).abs() < 20.0, "window at {x}");
+    }
+
+    #[test]
+    fn a_very_wide_image_is_letterboxed_in_auto_mode() {
+        let src = RgbImage::from_pixel(4000, 500, Rgb([10, 120, 10]));
+        let pic = fit(&src, 1000, 1200, FitMode::Auto, 0.55).unwrap();
+        assert_eq!(pic.image.dimensions(), (1000, 1200));
+        // The bars are the image's own colour.
+        assert_eq!(pic.image.get_pixel(500, 5).0, [10, 120, 10]);
+    }
+
+    #[test]
+    fn cover_fills_the_area_exactly() {
+        let src = with_square(800, 600, 100, 100, 50);
+        let pic = fit(&src, 1000, 1200, FitMode::Cover, 0.55).unwrap();
+        assert_eq!(pic.image.dimensions(), (1000, 1200));
+    }
+}
