@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::fields::PinId;
 use crate::ids::{AccountId, DraftId, SourceId};
 use crate::lifecycle::{DraftEvent, DraftState, transition};
-use crate::ports::{DraftFilter, Store};
+use crate::ports::{AuthStore, DraftFilter, Session, Store};
 
 #[derive(Default)]
 struct Data {
@@ -27,6 +27,8 @@ struct Data {
     boards: HashMap<AccountId, Vec<Board>>,
     metrics: HashMap<(AccountId, PinId, NaiveDate), PinMetrics>,
     audit: Vec<AuditEvent>,
+    passwords: HashMap<AccountId, String>,
+    sessions: HashMap<String, Session>,
 }
 
 /// Keeps everything in a mutex-guarded map; lost when dropped.
@@ -372,5 +374,47 @@ impl Store for MemoryStore {
             .take(limit as usize)
             .cloned()
             .collect())
+    }
+}
+
+#[async_trait]
+impl AuthStore for MemoryStore {
+    async fn set_password_hash(&self, account: AccountId, hash: &str) -> Result<()> {
+        let mut d = self.lock();
+        if !d.accounts.iter().any(|a| a.id == account) {
+            return Err(Error::not_found(format!("account {account}")));
+        }
+        d.passwords.insert(account, hash.to_owned());
+        Ok(())
+    }
+
+    async fn password_hash(&self, account: AccountId) -> Result<Option<String>> {
+        Ok(self.lock().passwords.get(&account).cloned())
+    }
+
+    async fn put_session(&self, session: &Session) -> Result<()> {
+        self.lock()
+            .sessions
+            .insert(session.token_hash.clone(), session.clone());
+        Ok(())
+    }
+
+    async fn get_session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<Session>> {
+        Ok(self
+            .lock()
+            .sessions
+            .get(token_hash)
+            .filter(|s| s.expires_at > now)
+            .cloned())
+    }
+
+    async fn delete_session(&self, token_hash: &str) -> Result<()> {
+        self.lock().sessions.remove(token_hash);
+        Ok(())
+    }
+
+    async fn delete_account_sessions(&self, account: AccountId) -> Result<()> {
+        self.lock().sessions.retain(|_, s| s.account_id != account);
+        Ok(())
     }
 }

@@ -415,3 +415,37 @@ pub trait CopyWriter: Send + Sync {
     /// Up to `ctx.variants` distinct variants; an item that cannot give a title is an error.
     fn write(&self, item: &ContentItem, ctx: &WriteContext) -> Result<Vec<DraftCopy>>;
 }
+
+/// A signed-in browser session. The cookie carries a random token; only its SHA-256 is
+/// stored, so a leaked database does not give working sessions.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Session {
+    /// SHA-256 of the cookie token, hex.
+    pub token_hash: String,
+    /// Who is signed in.
+    pub account_id: AccountId,
+    /// The per-session CSRF token every form must echo.
+    pub csrf: String,
+    /// The OAuth `state` of a Pinterest connect in progress, bound to this session.
+    pub oauth_state: Option<String>,
+    /// When the session ends.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Credentials and sessions, kept apart from [`Store`] so that embedders who bring their
+/// own login need not implement them. Scoped like `Store`.
+#[async_trait]
+pub trait AuthStore: Send + Sync {
+    /// Sets the account's password hash (a PHC string, e.g. Argon2id).
+    async fn set_password_hash(&self, account: AccountId, hash: &str) -> Result<()>;
+    /// The account's password hash, if it has one.
+    async fn password_hash(&self, account: AccountId) -> Result<Option<String>>;
+    /// Creates or replaces a session.
+    async fn put_session(&self, session: &Session) -> Result<()>;
+    /// A session by token hash, if it exists and has not expired at `now`.
+    async fn get_session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<Session>>;
+    /// Ends a session.
+    async fn delete_session(&self, token_hash: &str) -> Result<()>;
+    /// Ends every session of an account (after a password change).
+    async fn delete_account_sessions(&self, account: AccountId) -> Result<()>;
+}
