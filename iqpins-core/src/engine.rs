@@ -317,6 +317,65 @@ impl Engine {
         Ok(draft)
     }
 
+    /// Generates drafts for imported items of a source with `writer` (board from the
+    /// source's rules and default, else a confident suggestion from the cached boards),
+    /// skipping anything the account already has a draft for. Returns the new drafts and,
+    /// per item the writer refused, the item's id and why.
+    pub async fn generate_drafts(
+        &self,
+        account: AccountId,
+        actor: &str,
+        source: SourceId,
+        items: &[StoredItem],
+        writer: &dyn crate::ports::CopyWriter,
+    ) -> Result<(Vec<Draft>, Vec<(ItemId, Error)>)> {
+        use crate::generate::{BoardIndex, Existing, generate};
+        use crate::ports::WriteContext;
+        let source = self.store.get_source(account, source).await?;
+        let boards = BoardIndex::new(&self.store.list_boards(account).await?);
+        let ctx = WriteContext::for_source(&source);
+        let mut existing = Existing::from_drafts(
+            &self
+                .store
+                .list_drafts(account, &DraftFilter::default())
+                .await?,
+        );
+        let mut created = Vec::new();
+        let mut refused = Vec::new();
+        for stored in items.iter().filter(|i| i.account_id == account) {
+            let generated = match generate(writer, &stored.item, &ctx, &boards, &source.defaults) {
+                Ok(g) => g,
+                Err(e) => {
+                    refused.push((stored.id, e));
+                    continue;
+                }
+            };
+            for g in generated {
+                let link = g.content.link.as_ref().map(|l| l.as_str().to_owned());
+                let image = g.content.image.url.as_ref().map(|u| u.as_str().to_owned());
+                if existing.contains(Some(&g.fingerprint), link.as_deref(), image.as_deref()) {
+                    continue;
+                }
+                existing.add(Some(&g.fingerprint), link.as_deref(), image.as_deref());
+                let draft =
+                    g.into_draft(account, Some(source.id), Some(stored.id), self.clock.now());
+                let draft = self.store.insert_draft(&draft).await?;
+                self.audit(
+                    account,
+                    actor,
+                    "draft.generate",
+                    Some(draft.id),
+                    Some(source.id),
+                    Outcome::Ok,
+                    draft.flags.join(", "),
+                )
+                .await?;
+                created.push(draft);
+            }
+        }
+        Ok((created, refused))
+    }
+
     /// A draft of the account.
     pub async fn get_draft(&self, account: AccountId, id: DraftId) -> Result<Draft> {
         self.store.get_draft(account, id).await
@@ -385,34 +444,19 @@ impl Engine {
         .await
     }
 
-    /// Why this draft cannot be approved now (empty when it can).
+    /// Why this draft cannot be approved now (empty when it can): the readiness checks
+    /// of [`crate::generate::readiness`] plus an active Pinterest connection.
     pub async fn approval_problems(&self, d: &Draft) -> Result<Vec<String>> {
-        let mut reasons = Vec::new();
-        if d.content.board.is_none() {
-            reasons.push("choose a board".to_owned());
-        }
-        if d.content.link.is_none() {
-            reasons.push("add a destination link".to_owned());
-        }
-        if d.content.image.url.is_none() && d.content.image.creative.is_none() {
-            reasons.push("add an image".to_owned());
-        }
         let account = self.store.get_account(d.account_id).await?;
-        if let Some(link) = &d.content.link {
-            let host = link.host().trim_start_matches("www.");
-            if !account.allowed_domains.is_empty()
-                && !account.allowed_domains.iter().any(|a| {
-                    let a = a.trim_start_matches("www.");
-                    host == a || host.ends_with(&format!(".{a}"))
-                })
-            {
-                reasons.push(format!("the link's host {host} is not one of your domains"));
-            }
-        }
+        let mut reasons: Vec<String> =
+            crate::generate::readiness(&d.content, &account.allowed_domains)
+                .into_iter()
+                .map(String::from)
+                .collect();
         match self.store.get_connection(d.account_id).await? {
             Some(c) if c.status == ConnectionStatus::Active => {}
-            Some(_) => reasons.push("reconnect your Pinterest account".to_owned()),
-            None => reasons.push("connect a Pinterest account".to_owned()),
+            Some(_) => reasons.push("Reconnect your Pinterest account.".to_owned()),
+            None => reasons.push("Connect a Pinterest account.".to_owned()),
         }
         Ok(reasons)
     }

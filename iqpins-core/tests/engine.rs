@@ -192,8 +192,13 @@ async fn world() -> World {
         Some(pinterest.clone()),
         Arc::new(SystemClock),
     );
-    let account = engine
+    let mut account = engine
         .create_account("Shop", "Owner@Shop.example")
+        .await
+        .unwrap();
+    account.allowed_domains = vec!["shop.example".into()];
+    store
+        .set_allowed_domains(account.id, &account.allowed_domains)
         .await
         .unwrap();
     World {
@@ -264,7 +269,7 @@ async fn approving_a_draft_without_a_board_or_connection_is_refused_with_every_r
         .unwrap_err();
     let msg = err.to_string();
     assert!(
-        msg.contains("choose a board") && msg.contains("connect a Pinterest account"),
+        msg.contains("Choose a board") && msg.contains("Connect a Pinterest account"),
         "{msg}"
     );
     let audit = w.engine.audit_log(w.account.id, 10).await.unwrap();
@@ -288,7 +293,7 @@ async fn a_link_outside_the_accounts_domains_cannot_be_approved() {
         .unwrap_err()
         .to_string();
     assert!(
-        msg.contains("shop.example is not one of your domains"),
+        msg.contains("shop.example, which is not one of your websites"),
         "{msg}"
     );
     w.store
@@ -743,4 +748,66 @@ async fn a_reconciliation_that_cannot_read_the_board_waits_for_the_lease_then_re
         1,
         "never created twice"
     );
+}
+
+#[tokio::test]
+async fn generating_drafts_twice_for_the_same_items_creates_them_once() {
+    let w = world().await;
+    w.store
+        .replace_boards(w.account.id, &[board()])
+        .await
+        .unwrap();
+    let s = w
+        .engine
+        .add_source(
+            w.account.id,
+            ME,
+            "Mugs feed",
+            SourceKind::Feed {
+                url: "https://shop.example/feed".into(),
+            },
+            SourceDefaults::default(),
+        )
+        .await
+        .unwrap();
+    let items = vec![
+        ContentItem {
+            kind: ContentKind::Product,
+            title: Some("Blue stoneware mug | Shop".into()),
+            url: Some("https://shop.example/mug#reviews".into()),
+            images: vec![ImageRef::new("https://shop.example/mug.jpg")],
+            category: Some("Mugs".into()),
+            ..Default::default()
+        },
+        ContentItem::default(), // nothing to write a title from
+    ];
+    let report = w
+        .engine
+        .record_items(w.account.id, ME, s.id, items)
+        .await
+        .unwrap();
+    let writer = iqpins_core::generate::TemplateWriter::new();
+    let (drafts, refused) = w
+        .engine
+        .generate_drafts(w.account.id, ME, s.id, &report.new, &writer)
+        .await
+        .unwrap();
+    assert_eq!(drafts.len(), 1);
+    assert_eq!(refused.len(), 1);
+    let d = &drafts[0];
+    assert_eq!(d.state, DraftState::Pending);
+    assert_eq!(d.source_id, Some(s.id));
+    let link = d.content.link.as_ref().unwrap().as_str();
+    assert!(
+        link.starts_with("https://shop.example/mug?")
+            && link.contains("utm_source=pinterest")
+            && !link.contains('#'),
+        "{link}"
+    );
+    let (again, _) = w
+        .engine
+        .generate_drafts(w.account.id, ME, s.id, &report.new, &writer)
+        .await
+        .unwrap();
+    assert!(again.is_empty(), "{again:?}");
 }
