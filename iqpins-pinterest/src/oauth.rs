@@ -41,8 +41,8 @@ pub struct OAuthConfig {
     pub client_id: String,
     /// App secret.
     pub client_secret: SecretString,
-    /// The registered redirect URI (must match exactly).
-    pub redirect_uri: Url,
+    /// The registered redirect URI, exactly as registered (it must match to the byte).
+    pub redirect_uri: String,
     /// The consent page (`https://www.pinterest.com/oauth/`).
     pub authorize_url: Url,
     /// The token endpoint (`https://api.pinterest.com/v5/oauth/token`).
@@ -98,7 +98,7 @@ impl OAuthConfig {
         Ok(Self {
             client_id: client_id.into(),
             client_secret,
-            redirect_uri: parse("redirect URI", redirect_uri)?,
+            redirect_uri: parse("redirect URI", redirect_uri).map(|_| redirect_uri.to_owned())?,
             authorize_url: parse("authorize URL", authorize_url)?,
             token_url: parse("token URL", token_url)?,
             scopes: Scope::REQUESTED.to_vec(),
@@ -205,8 +205,7 @@ impl OAuth {
                 TokenUrl::new(config.token_url.to_string()).map_err(to_err("token URL"))?,
             )
             .set_redirect_uri(
-                RedirectUrl::new(config.redirect_uri.to_string())
-                    .map_err(to_err("redirect URI"))?,
+                RedirectUrl::new(config.redirect_uri.clone()).map_err(to_err("redirect URI"))?,
             )
             .set_auth_type(oauth2::AuthType::BasicAuth);
         Ok(Self {
