@@ -1,0 +1,23 @@
+//! The Store conformance suite of `iqpins-core` on both real databases.
+
+mod common;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sqlite_file_passes_the_store_conformance_suite() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = common::sqlite(&dir, 4).await;
+    iqpins_core::testing::conformance(&store).await;
+    store.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_passes_the_store_conformance_suite() {
+    let Some(url) = common::pg_url("postgres_passes_the_store_conformance_suite") else {
+        return;
+    };
+    let db = common::PgDb::create(&url).await;
+    let store = db.store(8, common::vault()).await;
+    iqpins_core::testing::conformance(&store).await;
+    store.close().await;
+    db.drop_db().await;
+}
