@@ -59,6 +59,9 @@ pub fn rejection(image: &ImageRef) -> Option<&'static str> {
     if url.is_empty() {
         return Some("empty URL");
     }
+    if url.len() > crate::fields::LINK_MAX {
+        return Some("URL too long");
+    }
     let lower = url.to_ascii_lowercase();
     if lower.starts_with("data:") {
         return Some("inline data URL");

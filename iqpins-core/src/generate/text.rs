@@ -251,6 +251,9 @@ fn collapse_repeats(s: &str) -> String {
 /// A readable phrase from a URL's last path segment: `/p/blue-ceramic-mug.html` →
 /// `Blue ceramic mug`. `None` when the segment has no letters.
 pub fn title_from_url(url: &str) -> Option<String> {
+    if url.len() > 4096 {
+        return None;
+    }
     let parsed = url::Url::parse(url).ok()?;
     let seg = parsed
         .path_segments()?
