@@ -3,6 +3,8 @@
 
 #![allow(dead_code, unreachable_pub, missing_docs)]
 
+pub mod spec;
+
 use std::time::Duration;
 
 use iqpins_core::TokenGrant;
