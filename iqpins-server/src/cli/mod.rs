@@ -5,6 +5,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub mod emulator;
+
 /// IQ Pins: turn your own pages, feeds and product files into Pinterest Pin drafts.
 #[derive(Debug, Parser)]
 #[command(name = "iqpins", version, about)]
@@ -17,6 +19,8 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run a local Pinterest emulator (OAuth consent page and the v5 API) until Ctrl-C.
+    Emulator(emulator::Args),
     /// Print the crate versions and what this build contains.
     Version,
 }
@@ -25,6 +29,7 @@ pub enum Command {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
+        Command::Emulator(args) => emulator::run(args),
         Command::Version => {
             println!("iqpins {}", env!("CARGO_PKG_VERSION"));
             ExitCode::SUCCESS
