@@ -379,6 +379,9 @@ pub async fn items_are_deduplicated_by_fingerprint(store: &dyn Store) {
     );
 }
 
+/// One change of a draft in [`draft_lifecycle_persists`].
+type Step = Box<dyn Fn(&mut Draft)>;
+
 /// Drafts: insertion stores version 1; every lifecycle state with its data, the content,
 /// history, flags and counters survive `update_draft`, which adds 1 to the version.
 pub async fn draft_lifecycle_persists(store: &dyn Store) {
@@ -398,7 +401,7 @@ pub async fn draft_lifecycle_persists(store: &dyn Store) {
     assert_eq!(stored(store, &d).await, want);
 
     let pin = PinId::parse("1125899906842624").expect("pin");
-    let steps: Vec<Box<dyn Fn(&mut Draft)>> = vec![
+    let steps: Vec<Step> = vec![
         Box::new(|d| {
             d.content.title = PinTitle::parse("Hand-thrown mug, sea blue").expect("title");
             d.content.board = None;

@@ -469,7 +469,7 @@ impl BoardRow {
 /// Boards in the order `list_boards` gives them: by name, ignoring case.
 pub(crate) fn board_order(boards: &[Board]) -> Vec<&Board> {
     let mut b: Vec<&Board> = boards.iter().collect();
-    b.sort_by(|x, y| x.name.to_lowercase().cmp(&y.name.to_lowercase()));
+    b.sort_by_cached_key(|x| x.name.to_lowercase());
     b
 }
 

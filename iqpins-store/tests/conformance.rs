@@ -1,4 +1,5 @@
 //! The Store conformance suite of `iqpins-core` on both real databases.
+#![allow(clippy::unwrap_used)] // a test crate: a failed unwrap is a failed test
 
 mod common;
 

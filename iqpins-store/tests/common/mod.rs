@@ -1,5 +1,5 @@
 //! Helpers shared by the store's integration tests.
-#![allow(dead_code, unreachable_pub)]
+#![allow(dead_code, unreachable_pub, clippy::unwrap_used)]
 
 use std::str::FromStr;
 use std::sync::Arc;
