@@ -58,8 +58,17 @@ pub struct DecodeError {
     pub message: String,
 }
 
-/// Decodes JSON keeping the path of the first error.
+/// Decodes a JSON object keeping the path of the first error. Every Pinterest answer is an
+/// object; anything else (an array, which serde would read as a struct, a string, HTML) is
+/// refused at the root.
 pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
+    let first = body.iter().find(|b| !b.is_ascii_whitespace());
+    if first != Some(&b'{') {
+        return Err(DecodeError {
+            path: ".".into(),
+            message: "expected a JSON object".into(),
+        });
+    }
     let de = &mut serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(de).map_err(|e| DecodeError {
         path: e.path().to_string(),
