@@ -739,6 +739,65 @@ pub async fn account_scoping(store: &dyn Store) {
     assert_eq!(kept.tokens.access.expose_secret(), "owner-access");
 }
 
+/// Stricter scoping, which the SQL stores enforce with foreign keys and the memory store
+/// does not (yet), so it is not part of [`conformance`]: a record cannot be created for an
+/// account that does not exist, and cannot point at another account's source or item.
+pub async fn references_stay_inside_the_account(store: &dyn Store) {
+    let a = created_account(store, "RefOwner").await;
+    let b = created_account(store, "RefOther").await;
+    let theirs = source(b.id, "Theirs", SourceKind::Product, at(1));
+    store.insert_source(&theirs).await.expect("insert_source");
+    let their_item = item(b.id, theirs.id, "Their Mug", at(2));
+    store.upsert_item(&their_item).await.expect("upsert_item");
+
+    let ghost = AccountId::new();
+    expect_not_found(
+        store
+            .insert_source(&source(ghost, "Ghost", SourceKind::Product, at(1)))
+            .await,
+        "insert_source(unknown account)",
+    );
+    expect_not_found(
+        store.insert_draft(&draft(ghost, 1, at(1))).await,
+        "insert_draft(unknown account)",
+    );
+    expect_not_found(
+        store
+            .upsert_item(&item(a.id, theirs.id, "Stolen Mug", at(3)))
+            .await,
+        "upsert_item(another account's source)",
+    );
+    let mut d = draft(a.id, 2, at(4));
+    d.source_id = Some(theirs.id);
+    expect_not_found(
+        store.insert_draft(&d).await,
+        "insert_draft(another account's source)",
+    );
+    d.source_id = None;
+    d.item_id = Some(their_item.id);
+    expect_not_found(
+        store.insert_draft(&d).await,
+        "insert_draft(another account's item)",
+    );
+    d.item_id = None;
+    let mut saved = insert(store, &d).await;
+    saved.source_id = Some(theirs.id);
+    expect_not_found(
+        store.update_draft(&saved).await,
+        "update_draft(another account's source)",
+    );
+    expect_not_found(
+        store
+            .put_connection(&connection(ghost, "pina_ghost", "pinr_ghost"))
+            .await,
+        "put_connection(unknown account)",
+    );
+    assert!(
+        store.list_items(a.id, None).await.expect("list").is_empty(),
+        "nothing was stored for the owner"
+    );
+}
+
 /// The scheduler's claim: only `Queued` drafts that are due, and `Publishing`/`Reconciling`
 /// drafts whose lease ended before `now`, are taken. Queued → `Publishing(attempts + 1)`
 /// with a lease; an expired lease → `Reconciling` with the same attempt and start (never a

@@ -8,6 +8,7 @@ async fn a_sqlite_file_passes_the_store_conformance_suite() {
     let dir = tempfile::tempdir().unwrap();
     let store = common::sqlite(&dir, 4).await;
     iqpins_core::testing::conformance(&store).await;
+    iqpins_core::testing::references_stay_inside_the_account(&store).await;
     store.close().await;
 }
 
@@ -19,6 +20,7 @@ async fn postgres_passes_the_store_conformance_suite() {
     let db = common::PgDb::create(&url).await;
     let store = db.store(8, common::vault()).await;
     iqpins_core::testing::conformance(&store).await;
+    iqpins_core::testing::references_stay_inside_the_account(&store).await;
     store.close().await;
     db.drop_db().await;
 }
