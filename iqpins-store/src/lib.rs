@@ -8,6 +8,14 @@
 //! Migrations are embedded per dialect (`migrations/sqlite`, `migrations/postgres`, same
 //! file names) and applied at open. Both stores run the same SQL text (see `sql.rs`).
 //!
+//! ## Configuration
+//!
+//! | setting | meaning |
+//! |---|---|
+//! | database URL | `sqlite://iqpins.db` (file created if missing), `sqlite::memory:`, or `postgres://user:pass@host/db` |
+//! | `IQPINS_SECRET_KEY` | the vault key: 32 random bytes in base64 ([`TokenVault::generate_key`] makes one) |
+//! | `IQPINS_SECRET_KEYS_PREVIOUS` | optional, comma-separated older keys still accepted for decryption (key rotation) |
+//!
 //! This crate depends on `iqpins-core` and sqlx only: never on axum, reqwest, pyo3 or
 //! another adapter crate.
 

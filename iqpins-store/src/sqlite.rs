@@ -38,12 +38,11 @@ impl SqliteStore {
         let options = SqliteConnectOptions::from_str(url)?;
         // Every connection to `:memory:` is a database of its own: keep to one.
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-        let max = if in_memory {
-            1
+        if in_memory {
+            Self::connect(options, 1, true, vault).await
         } else {
-            DEFAULT_SQLITE_CONNECTIONS
-        };
-        Self::connect_with(options, max, vault).await
+            Self::connect(options, DEFAULT_SQLITE_CONNECTIONS, false, vault).await
+        }
     }
 
     /// Opens (creating if missing) the database file at `path` with up to
@@ -60,9 +59,20 @@ impl SqliteStore {
     /// Opens with explicit options. The store adds what it relies on: create if missing,
     /// WAL, `synchronous = NORMAL`, foreign keys, a 30 s busy timeout (writers wait for
     /// each other instead of failing) and `secure_delete` (deleted tokens are overwritten).
+    /// For an in-memory database use [`SqliteStore::open`] with `sqlite::memory:`, which
+    /// keeps its one connection alive.
     pub async fn connect_with(
         options: SqliteConnectOptions,
         max_connections: u32,
+        vault: Arc<dyn Vault>,
+    ) -> Result<Self> {
+        Self::connect(options, max_connections, false, vault).await
+    }
+
+    async fn connect(
+        options: SqliteConnectOptions,
+        max_connections: u32,
+        in_memory: bool,
         vault: Arc<dyn Vault>,
     ) -> Result<Self> {
         let options = options
@@ -72,10 +82,15 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(30))
             .pragma("secure_delete", "ON");
-        let pool = SqlitePoolOptions::new()
-            .max_connections(max_connections.max(1))
-            .connect_with(options)
-            .await?;
+        let mut pool = SqlitePoolOptions::new().max_connections(max_connections.max(1));
+        if in_memory {
+            // An in-memory database lives as long as its one connection: never recycle it.
+            pool = pool
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None);
+        }
+        let pool = pool.connect_with(options).await?;
         migrations::migrator(migrations::SQLITE)
             .await?
             .run(&pool)
