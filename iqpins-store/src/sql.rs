@@ -74,7 +74,7 @@ pub(crate) const DRAFT_EXISTS: &str = "SELECT COUNT(*) FROM (SELECT 1 FROM draft
      AND (fingerprint = $2 OR (link = $3 AND image_url = $4)) LIMIT 1) AS hit";
 
 /// The claim of due queued drafts: `Queued(at ≤ $1)` → `Publishing(attempts + 1)` with a
-/// lease until `$2`, oldest first, at most `$3`. `{lock}` is the dialect's row lock.
+/// lease until `$2`, oldest first, at most `$3`. `$lock` is the dialect's row lock.
 macro_rules! claim_queued {
     ($lock:literal) => {
         concat!(

@@ -1,5 +1,6 @@
-//! The scheduler's claim under real concurrency: four workers take 5,000 due drafts
-//! from one database at the same time; each draft is claimed exactly once, none is left.
+//! The stores under real concurrency: four workers take 5,000 due drafts from one
+//! database at the same time (each draft is claimed exactly once, none is left), and
+//! twenty writers save the same draft version at once (one wins, the rest conflict).
 #![allow(clippy::unwrap_used)] // a test crate: a failed unwrap is a failed test
 
 mod common;
@@ -144,4 +145,64 @@ async fn four_connections_claim_5000_drafts_from_one_sqlite_file_each_exactly_on
     let store = Arc::new(common::sqlite(&dir, WORKERS as u32).await);
     every_draft_is_claimed_exactly_once(store.clone(), "sqlite").await;
     store.close().await;
+}
+
+/// Twenty writers save the same draft version at the same moment: exactly one wins, the
+/// others get `Conflict`, and the stored draft is the winner's.
+async fn one_of_many_simultaneous_writers_wins(store: Arc<dyn Store>) {
+    let account = created_account(store.as_ref(), "Reviewers").await;
+    let d = store
+        .insert_draft(&iqpins_core::testing::draft(account.id, 1, at(0)))
+        .await
+        .unwrap();
+    let barrier = Arc::new(tokio::sync::Barrier::new(20));
+    let mut writers = Vec::new();
+    for i in 0..20 {
+        let (store, barrier, mut mine) = (store.clone(), barrier.clone(), d.clone());
+        mine.content.title =
+            iqpins_core::PinTitle::parse(format!("Title by reviewer {i}")).unwrap();
+        writers.push(tokio::spawn(async move {
+            barrier.wait().await;
+            (i, store.update_draft(&mine).await)
+        }));
+    }
+    let mut winners = Vec::new();
+    for w in writers {
+        match w.await.unwrap() {
+            (i, Ok(saved)) => winners.push((i, saved)),
+            (_, Err(iqpins_core::Error::Conflict { expected: 1, .. })) => {}
+            (i, Err(e)) => panic!("writer {i}: {e}"),
+        }
+    }
+    assert_eq!(winners.len(), 1, "exactly one writer wins");
+    let (i, saved) = winners.remove(0);
+    assert_eq!(saved.version, 2);
+    let stored = store.get_draft(account.id, d.id).await.unwrap();
+    assert_eq!(stored, saved);
+    assert_eq!(
+        stored.content.title.as_str(),
+        format!("Title by reviewer {i}")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn simultaneous_writers_of_one_version_on_sqlite_yield_one_winner() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(common::sqlite(&dir, WORKERS as u32).await);
+    one_of_many_simultaneous_writers_wins(store.clone()).await;
+    store.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn simultaneous_writers_of_one_version_on_postgres_yield_one_winner() {
+    let Some(url) =
+        common::pg_url("simultaneous_writers_of_one_version_on_postgres_yield_one_winner")
+    else {
+        return;
+    };
+    let db = common::PgDb::create(&url).await;
+    let store = Arc::new(db.store(12, common::vault()).await);
+    one_of_many_simultaneous_writers_wins(store.clone()).await;
+    store.close().await;
+    db.drop_db().await;
 }
