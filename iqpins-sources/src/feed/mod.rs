@@ -1,0 +1,274 @@
+//! Feeds to items via feed-rs: RSS 0.9x/1.0/2.0, Atom 0.3/1.0 and JSON Feed 1.0/1.1.
+//!
+//! Each entry becomes an article. Images come from Media RSS (`media:content`,
+//! `media:thumbnail`, `media:group`), enclosures, `itunes:image`, and else the first
+//! `<img>` of the entry's content or summary.
+
+use feed_rs::model::{Entry, Feed, Link};
+use url::Url;
+
+use crate::text::{clean, plain, resolve, summary_cut};
+use crate::{ContentItem, ContentKind, Error, ImageRef, Result};
+
+/// Feeds larger than this are refused.
+pub const MAX_FEED_BYTES: usize = 64 * 1024 * 1024;
+/// Summaries built from whole entry content are cut to this many characters.
+const CONTENT_SUMMARY_MAX: usize = 500;
+
+/// Parses a feed and returns one item per entry. `base` resolves relative links when the
+/// feed has no `xml:base` of its own.
+///
+/// A feed that cannot be parsed gives [`Error::MalformedFeed`] with the parser's reason.
+pub fn extract_feed(bytes: &[u8], base: Option<&Url>) -> Result<Vec<ContentItem>> {
+    if bytes.len() > MAX_FEED_BYTES {
+        return Err(Error::MalformedFeed(format!(
+            "feed of {} bytes is larger than the {MAX_FEED_BYTES}-byte limit",
+            bytes.len()
+        )));
+    }
+    let parser = feed_rs::parser::Builder::new()
+        .base_uri(base.map(Url::as_str))
+        .build();
+    let feed = parser
+        .parse(bytes)
+        .map_err(|e| Error::MalformedFeed(e.to_string()))?;
+    Ok(items_of(&feed, base))
+}
+
+/// The items of a parsed feed.
+pub fn items_of(feed: &Feed, base: Option<&Url>) -> Vec<ContentItem> {
+    let site_name = feed.title.as_ref().and_then(|t| plain(&t.content));
+    let feed_base = feed
+        .links
+        .iter()
+        .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
+        .and_then(|l| Url::parse(&l.href).ok())
+        .or_else(|| base.cloned());
+    feed.entries
+        .iter()
+        .map(|e| entry_item(e, feed, feed_base.as_ref(), site_name.clone()))
+        .collect()
+}
+
+fn entry_item(
+    e: &Entry,
+    feed: &Feed,
+    base: Option<&Url>,
+    site_name: Option<String>,
+) -> ContentItem {
+    let entry_base = e.base.as_deref().and_then(|b| Url::parse(b).ok());
+    let base = entry_base.as_ref().or(base);
+    let url = best_link(&e.links).and_then(|l| resolve(&l.href, base));
+    let summary = e
+        .summary
+        .as_ref()
+        .and_then(|s| plain(&s.content))
+        .or_else(|| {
+            e.content
+                .as_ref()
+                .and_then(|c| c.body.as_deref())
+                .and_then(plain)
+                .map(|s| summary_cut(&s, CONTENT_SUMMARY_MAX))
+        })
+        .or_else(|| {
+            e.media
+                .iter()
+                .find_map(|m| m.description.as_ref())
+                .and_then(|d| plain(&d.content))
+        });
+    let title = e
+        .title
+        .as_ref()
+        .and_then(|t| plain(&t.content))
+        .or_else(|| {
+            e.media
+                .iter()
+                .find_map(|m| m.title.as_ref())
+                .and_then(|t| plain(&t.content))
+        });
+    let mut authors: Vec<String> = e
+        .authors
+        .iter()
+        .filter_map(|p| p.name.as_deref().and_then(clean))
+        .collect();
+    authors.dedup();
+    let mut keywords: Vec<String> = Vec::new();
+    for c in &e.categories {
+        if let Some(k) = c
+            .label
+            .as_deref()
+            .and_then(clean)
+            .or_else(|| clean(&c.term))
+            && !keywords.contains(&k)
+        {
+            keywords.push(k);
+        }
+    }
+    ContentItem {
+        kind: ContentKind::Article,
+        url,
+        title,
+        summary,
+        images: images(e, base),
+        author: (!authors.is_empty()).then(|| authors.join(", ")),
+        published_at: e.published.or(e.updated),
+        keywords,
+        site_name,
+        lang: e
+            .language
+            .as_deref()
+            .or(feed.language.as_deref())
+            .and_then(clean),
+        ..ContentItem::default()
+    }
+}
+
+/// The entry's page: `rel="alternate"` (or no rel) first, never an enclosure.
+fn best_link(links: &[Link]) -> Option<&Link> {
+    links
+        .iter()
+        .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
+        .or_else(|| {
+            links
+                .iter()
+                .find(|l| !matches!(l.rel.as_deref(), Some("enclosure" | "self" | "replies")))
+        })
+}
+
+fn looks_like_image(url: &str) -> bool {
+    let path = url
+        .split(['?', '#'])
+        .next()
+        .unwrap_or(url)
+        .to_ascii_lowercase();
+    [
+        ".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".bmp", ".svg",
+    ]
+    .iter()
+    .any(|ext| path.ends_with(ext))
+}
+
+fn images(e: &Entry, base: Option<&Url>) -> Vec<ImageRef> {
+    let mut out: Vec<ImageRef> = Vec::new();
+    fn push_to(out: &mut Vec<ImageRef>, img: ImageRef) {
+        if !out.iter().any(|i| i.url == img.url) {
+            out.push(img);
+        }
+    }
+    for m in &e.media {
+        let alt = m
+            .description
+            .as_ref()
+            .and_then(|d| plain(&d.content))
+            .or_else(|| m.title.as_ref().and_then(|t| plain(&t.content)));
+        for c in &m.content {
+            let Some(u) = &c.url else { continue };
+            let is_image = match &c.content_type {
+                Some(t) => t.ty() == "image",
+                None => looks_like_image(u.as_str()),
+            };
+            if is_image && let Some(url) = resolve(u.as_str(), base) {
+                push_to(
+                    &mut out,
+                    ImageRef {
+                        url,
+                        width: c.width,
+                        height: c.height,
+                        alt: alt.clone(),
+                    },
+                );
+            }
+        }
+        for t in &m.thumbnails {
+            if let Some(url) = resolve(&t.image.uri, base) {
+                push_to(
+                    &mut out,
+                    ImageRef {
+                        url,
+                        width: t.image.width,
+                        height: t.image.height,
+                        alt: alt.clone(),
+                    },
+                );
+            }
+        }
+    }
+    // Atom enclosures arrive as links.
+    for l in &e.links {
+        if l.rel.as_deref() == Some("enclosure")
+            && (l
+                .media_type
+                .as_deref()
+                .is_some_and(|t| t.starts_with("image/"))
+                || l.media_type.is_none() && looks_like_image(&l.href))
+            && let Some(url) = resolve(&l.href, base)
+        {
+            push_to(&mut out, ImageRef::new(url));
+        }
+    }
+    if out.is_empty() {
+        let html = e
+            .content
+            .as_ref()
+            .and_then(|c| c.body.as_deref())
+            .into_iter()
+            .chain(e.summary.as_ref().map(|s| s.content.as_str()));
+        for h in html {
+            if let Some(img) = first_img(h, base) {
+                push_to(&mut out, img);
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// The first `<img>` with a usable `src` in an HTML fragment.
+fn first_img(html: &str, base: Option<&Url>) -> Option<ImageRef> {
+    if !html.contains("<img") && !html.contains("<IMG") {
+        return None;
+    }
+    let frag = scraper::Html::parse_fragment(html);
+    let sel = scraper::Selector::parse("img").ok()?;
+    frag.select(&sel).find_map(|img| {
+        let v = img.value();
+        let url = v.attr("src").and_then(|s| resolve(s, base))?;
+        Some(ImageRef {
+            url,
+            width: v.attr("width").and_then(|w| w.trim().parse().ok()),
+            height: v.attr("height").and_then(|h| h.trim().parse().ok()),
+            alt: v.attr("alt").and_then(clean),
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rss_items_with_media_and_enclosures_give_images() {
+        let rss = br#"<?xml version="1.0"?><rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/">
+          <channel><title>Shop news</title><link>https://shop.example/</link>
+          <item><title>New mugs</title><link>https://shop.example/mugs</link><description>Hot &amp; new</description>
+            <media:content url="https://cdn.example/m.jpg" medium="image" type="image/jpeg" width="600" height="900"/></item>
+          <item><title>Tea</title><link>/tea</link><enclosure url="https://cdn.example/t.png" type="image/png" length="1"/></item>
+          <item><title>Cake</title><description><![CDATA[<p><img src="/c.jpg" alt="cake"></p>]]></description></item>
+          </channel></rss>"#;
+        let items = extract_feed(rss, None).unwrap();
+        assert_eq!(items.len(), 3);
+        assert_eq!(items[0].summary.as_deref(), Some("Hot & new"));
+        assert_eq!(items[0].images[0].height, Some(900));
+        assert_eq!(items[0].site_name.as_deref(), Some("Shop news"));
+        assert_eq!(items[1].images[0].url, "https://cdn.example/t.png");
+        assert_eq!(items[1].url.as_deref(), Some("https://shop.example/tea"));
+        assert_eq!(items[2].images[0].url, "https://shop.example/c.jpg");
+        assert_eq!(items[2].images[0].alt.as_deref(), Some("cake"));
+    }
+
+    #[test]
+    fn a_malformed_feed_is_reported_as_malformed() {
+        let e = extract_feed(b"<rss><channel><item><title>x</ti", None).unwrap_err();
+        assert!(e.to_string().starts_with("malformed feed"), "{e}");
+    }
+}
