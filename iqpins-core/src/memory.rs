@@ -43,6 +43,39 @@ impl std::fmt::Debug for MemoryStore {
     }
 }
 
+impl Data {
+    fn account_exists(&self, id: AccountId) -> Result<()> {
+        if self.accounts.iter().any(|a| a.id == id) {
+            Ok(())
+        } else {
+            Err(Error::not_found(format!("account {id}")))
+        }
+    }
+
+    /// Like the SQL stores' foreign keys: a draft may only point at its own account's
+    /// source and item.
+    fn draft_refs_ok(&self, d: &Draft) -> Result<()> {
+        self.account_exists(d.account_id)?;
+        if let Some(s) = d.source_id
+            && !self
+                .sources
+                .iter()
+                .any(|x| x.id == s && x.account_id == d.account_id)
+        {
+            return Err(Error::not_found(format!("source {s}")));
+        }
+        if let Some(i) = d.item_id
+            && !self
+                .items
+                .iter()
+                .any(|x| x.id == i && x.account_id == d.account_id)
+        {
+            return Err(Error::not_found(format!("item {i}")));
+        }
+        Ok(())
+    }
+}
+
 impl MemoryStore {
     /// An empty store.
     pub fn new() -> Self {
@@ -113,7 +146,9 @@ impl Store for MemoryStore {
     }
 
     async fn insert_source(&self, source: &Source) -> Result<()> {
-        self.lock().sources.push(source.clone());
+        let mut d = self.lock();
+        d.account_exists(source.account_id)?;
+        d.sources.push(source.clone());
         Ok(())
     }
 
@@ -138,6 +173,13 @@ impl Store for MemoryStore {
 
     async fn upsert_item(&self, item: &StoredItem) -> Result<(StoredItem, bool)> {
         let mut d = self.lock();
+        if !d
+            .sources
+            .iter()
+            .any(|s| s.id == item.source_id && s.account_id == item.account_id)
+        {
+            return Err(Error::not_found(format!("source {}", item.source_id)));
+        }
         if let Some(existing) = d
             .items
             .iter()
@@ -168,6 +210,7 @@ impl Store for MemoryStore {
             return Err(Error::invalid("version", "a new draft has version 0"));
         }
         let mut d = self.lock();
+        d.draft_refs_ok(draft)?;
         if d.drafts.contains_key(&draft.id) {
             return Err(Error::Conflict {
                 what: format!("draft {}", draft.id),
@@ -208,6 +251,7 @@ impl Store for MemoryStore {
 
     async fn update_draft(&self, draft: &Draft) -> Result<Draft> {
         let mut d = self.lock();
+        d.draft_refs_ok(draft)?;
         let stored = d
             .drafts
             .get_mut(&draft.id)
@@ -261,11 +305,10 @@ impl Store for MemoryStore {
                 DraftState::Publishing { lease_until, .. } if *lease_until < now => {
                     Some((*lease_until, x.id))
                 }
-                DraftState::Reconciling { lease_until, .. }
-                    if lease_until.is_none_or(|l| l < now) =>
-                {
-                    Some((lease_until.unwrap_or(x.updated_at), x.id))
-                }
+                DraftState::Reconciling {
+                    lease_until: Some(l),
+                    ..
+                } if *l < now => Some((*l, x.id)),
                 _ => None,
             })
             .collect();
@@ -299,8 +342,9 @@ impl Store for MemoryStore {
     }
 
     async fn put_connection(&self, connection: &Connection) -> Result<()> {
-        self.lock()
-            .connections
+        let mut d = self.lock();
+        d.account_exists(connection.account_id)?;
+        d.connections
             .insert(connection.account_id, connection.clone());
         Ok(())
     }
@@ -316,7 +360,7 @@ impl Store for MemoryStore {
 
     async fn replace_boards(&self, account: AccountId, boards: &[Board]) -> Result<()> {
         let mut b = boards.to_vec();
-        b.sort_by(|x, y| x.name.to_lowercase().cmp(&y.name.to_lowercase()));
+        b.sort_by_cached_key(|x| x.name.to_lowercase());
         self.lock().boards.insert(account, b);
         Ok(())
     }

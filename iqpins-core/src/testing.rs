@@ -43,6 +43,7 @@ pub async fn conformance(store: &dyn Store) {
     boards(store).await;
     metrics(store).await;
     audit_is_newest_first(store).await;
+    references_stay_inside_the_account(store).await;
 }
 
 /// A time `secs` seconds after 2030-01-01T00:00:00Z (whole seconds, which every store

@@ -1,9 +1,11 @@
 //! # iqpins-server
 //!
-//! The reference adapter around `iqpins-core`: the `iqpins` command line (and, as it
-//! grows, the axum web dashboard, the JSON API and the scheduler worker).
+//! The reference adapter around `iqpins-core`: the web dashboard ([`web`]), the scheduler
+//! worker ([`worker`]) and the `iqpins` command line ([`cli`]).
 //!
 //! This is where the adapters are wired together, so it may depend on every other IQ Pins
 //! crate; no other crate may depend on it.
 
 pub mod cli;
+pub mod web;
+pub mod worker;

@@ -1,0 +1,163 @@
+//! Sign-in: Argon2id password hashes, sessions stored (hashed) through the `AuthStore`
+//! port, a per-session CSRF token for every form, and secure cookie flags.
+
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use axum::extract::FromRequestParts;
+use axum::http::HeaderValue;
+use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::request::Parts;
+use base64::Engine as _;
+use chrono::Duration;
+use iqpins_core::{Account, Session};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use super::AppState;
+use super::error::AppError;
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "iqpins_session";
+/// How long a session lasts.
+pub const SESSION_DAYS: i64 = 14;
+/// Passwords shorter than this are refused.
+pub const MIN_PASSWORD: usize = 8;
+
+/// Hashes a password with Argon2id and a fresh salt (PHC string).
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Core(iqpins_core::Error::Store(format!("password hash: {e}"))))
+}
+
+/// Checks a password against a PHC hash.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
+}
+
+/// 32 random bytes, URL-safe base64.
+pub fn random_token() -> String {
+    let mut b = [0u8; 32];
+    rand::rng().fill_bytes(&mut b);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(b)
+}
+
+/// SHA-256 of a token, hex: what the store keeps.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Starts a session for the account; returns the `Set-Cookie` value.
+pub async fn start_session(state: &AppState, account: &Account) -> Result<HeaderValue, AppError> {
+    let token = random_token();
+    let session = Session {
+        token_hash: token_hash(&token),
+        account_id: account.id,
+        csrf: random_token(),
+        oauth_state: None,
+        expires_at: state.engine.now() + Duration::days(SESSION_DAYS),
+    };
+    state.auth.put_session(&session).await?;
+    cookie(state, &token, SESSION_DAYS * 86_400)
+}
+
+/// A `Set-Cookie` value that clears the session cookie.
+pub fn clear_cookie(state: &AppState) -> Result<HeaderValue, AppError> {
+    cookie(state, "", 0)
+}
+
+fn cookie(state: &AppState, value: &str, max_age: i64) -> Result<HeaderValue, AppError> {
+    let secure = if state.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    ))
+    .map_err(|e| AppError::BadRequest(e.to_string()))
+}
+
+/// The name of the header that sets cookies (re-exported for handlers).
+pub const SET_COOKIE_HEADER: axum::http::HeaderName = SET_COOKIE;
+
+fn session_token(parts: &Parts) -> Option<String> {
+    parts
+        .headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == SESSION_COOKIE)
+        .map(|(_, v)| v.to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// The signed-in user of a request; handlers that take it refuse anonymous requests
+/// (the browser is sent to the sign-in page).
+#[derive(Clone, Debug)]
+pub struct User {
+    /// The account.
+    pub account: Account,
+    /// The session.
+    pub session: Session,
+}
+
+impl User {
+    /// Who, for the audit log.
+    pub fn actor(&self) -> &str {
+        &self.account.email
+    }
+
+    /// Refuses a form whose CSRF token is not this session's.
+    pub fn check_csrf(&self, token: &str) -> Result<(), AppError> {
+        let a = Sha256::digest(token.as_bytes());
+        let b = Sha256::digest(self.session.csrf.as_bytes());
+        // Comparing digests keeps the comparison's time independent of the secret.
+        if a == b { Ok(()) } else { Err(AppError::Csrf) }
+    }
+}
+
+impl FromRequestParts<AppState> for User {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let token = session_token(parts).ok_or(AppError::SignIn)?;
+        let session = state
+            .auth
+            .get_session(&token_hash(&token), state.engine.now())
+            .await?
+            .ok_or(AppError::SignIn)?;
+        let account = state.store.get_account(session.account_id).await?;
+        Ok(User { account, session })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_only_with_the_right_secret() {
+        let h = hash_password("correct horse").unwrap();
+        assert!(h.starts_with("$argon2id$"), "{h}");
+        assert!(verify_password("correct horse", &h));
+        assert!(!verify_password("wrong horse", &h));
+        assert!(!verify_password("correct horse", "not a hash"));
+    }
+
+    #[test]
+    fn tokens_are_random_and_only_their_hash_is_kept() {
+        let a = random_token();
+        assert_ne!(a, random_token());
+        assert_eq!(token_hash(&a).len(), 64);
+        assert!(!token_hash(&a).contains(&a));
+    }
+}
