@@ -66,12 +66,9 @@ mod tests {
     use super::*;
     use std::sync::{Arc, Mutex};
 
-    fn pages(
-        script: Vec<Page<u32>>,
-    ) -> (
-        impl Stream<Item = Result<u32>> + Send,
-        Arc<Mutex<Vec<Option<String>>>>,
-    ) {
+    type Asked = Arc<Mutex<Vec<Option<String>>>>;
+
+    fn pages(script: Vec<Page<u32>>) -> (impl Stream<Item = Result<u32>> + Send, Asked) {
         let asked = Arc::new(Mutex::new(Vec::new()));
         let log = asked.clone();
         let mut script = script.into_iter();

@@ -3,6 +3,11 @@
 //! the token requests fit the token endpoint, and every emulator answer fits the response
 //! schema of its operation and status. A drift from the spec fails here.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "integration tests: a failed unwrap is a failed test"
+)]
+
 mod support;
 
 use std::collections::BTreeSet;
@@ -252,7 +257,7 @@ async fn token_requests_fit_the_token_endpoint() {
             "HTTP Basic client authentication: {auth}"
         );
     }
-    assert_eq!(seen[0].1.contains("redirect_uri="), true);
+    assert!(seen[0].1.contains("redirect_uri="));
     assert!(seen[1].1.contains("refresh_token=pinr_old"));
 }
 

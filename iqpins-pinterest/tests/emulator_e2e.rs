@@ -2,6 +2,11 @@
 //! boards (> 250, paginated) → board + section → pins by URL and by base64 → board pins →
 //! analytics → refresh with rotation → disconnect; and the same under faults.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "integration tests: a failed unwrap is a failed test"
+)]
+
 mod support;
 
 use std::sync::{Arc, Mutex};

@@ -2,6 +2,11 @@
 //! malformed and truncated JSON, retries, pagination edge cases, and the 401 → refresh →
 //! retry rule. A catch-all mock answers any request no test expected, naming it.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "integration tests: a failed unwrap is a failed test"
+)]
+
 mod support;
 
 use std::time::Duration;

@@ -1,5 +1,10 @@
 //! Tokens and the client secret never reach `Debug` output or tracing logs.
 
+#![allow(
+    clippy::unwrap_used,
+    reason = "integration tests: a failed unwrap is a failed test"
+)]
+
 mod support;
 
 use std::io::Write;

@@ -3,6 +3,11 @@
 //! `error=access_denied`. A client id or redirect URI that does not match exactly is
 //! refused with an error page and no redirect.
 
+#![allow(
+    clippy::result_large_err,
+    reason = "handlers short-circuit with a ready axum Response; the size of an error answer does not matter here"
+)]
+
 use std::collections::HashMap;
 use std::time::Instant;
 

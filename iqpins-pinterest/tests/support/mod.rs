@@ -1,7 +1,7 @@
 //! Helpers shared by the integration tests: an emulator, a client for it, and a browser
 //! that clicks Allow or Deny on the consent page.
 
-#![allow(dead_code, unreachable_pub, missing_docs)]
+#![allow(dead_code, unreachable_pub, missing_docs, clippy::unwrap_used)]
 
 pub mod spec;
 
