@@ -27,10 +27,16 @@ pub fn variant_fingerprint(item_fingerprint: &str, title: &str, image_url: Optio
 
 /// What an account already has, to recognise duplicates: draft fingerprints and
 /// (link without UTM, image URL) pairs.
+///
+/// Link + image is compared with drafts that existed before the batch (from
+/// [`Existing::from_drafts`] / [`Existing::from_parts`], or [`Existing::seal`]ed), never
+/// with drafts added during the batch: the variants of one item share link and image and
+/// differ in title, and must all be kept. Within a batch, fingerprints catch repeats.
 #[derive(Clone, Debug, Default)]
 pub struct Existing {
     fingerprints: HashSet<String>,
     link_images: HashSet<(String, String)>,
+    pending: Vec<(String, String)>,
 }
 
 impl Existing {
@@ -64,6 +70,7 @@ impl Existing {
                 d.content.image.url.as_ref().map(|u| u.as_str()),
             );
         }
+        e.seal();
         e
     }
 
@@ -81,20 +88,26 @@ impl Existing {
             })
     }
 
-    /// Remembers a draft.
+    /// Remembers a draft of this batch: its fingerprint counts at once, its link + image
+    /// from the next [`Existing::seal`].
     pub fn add(&mut self, fingerprint: Option<&str>, link: Option<&str>, image_url: Option<&str>) {
         if let Some(f) = fingerprint {
             self.fingerprints.insert(f.to_owned());
         }
         if let Some((l, i)) = link.zip(image_url) {
-            self.link_images
-                .insert((without_utm(l), i.trim().to_owned()));
+            self.pending.push((without_utm(l), i.trim().to_owned()));
         }
     }
 
-    /// Keeps the candidates that are new, in order, and remembers them, so duplicates
-    /// inside the same batch are dropped too. `key` gives a candidate's fingerprint, link
-    /// and image URL. Returns the new ones and how many were dropped.
+    /// Ends a batch: the link + image of the drafts added so far count as existing.
+    pub fn seal(&mut self) {
+        self.link_images.extend(self.pending.drain(..));
+    }
+
+    /// Keeps the candidates that are new, in order, and remembers them (fingerprints at
+    /// once, so repeats inside the batch are dropped too; link + image from the next
+    /// [`Existing::seal`]). `key` gives a candidate's fingerprint, link and image URL.
+    /// Returns the new ones and how many were dropped.
     pub fn keep_new<T>(
         &mut self,
         candidates: Vec<T>,
@@ -149,6 +162,18 @@ mod tests {
         });
         assert_eq!(kept, vec!["f2", "f3"]);
         assert_eq!(dropped, 2);
+    }
+
+    #[test]
+    fn variants_sharing_link_and_image_are_kept_until_the_batch_is_sealed() {
+        let mut e = Existing::new();
+        let link = Some("https://s.example/p?utm_source=pinterest");
+        let img = Some("https://s.example/i.jpg");
+        e.add(Some("v1"), link, img);
+        assert!(!e.contains(Some("v2"), link, img));
+        e.add(Some("v2"), link, img);
+        e.seal();
+        assert!(e.contains(Some("v3"), Some("https://s.example/p"), img));
     }
 
     #[test]

@@ -4,6 +4,8 @@ use serde::Serialize;
 
 use crate::content::ImageRef;
 
+use super::text::{cap_chars, fold};
+
 /// The smallest width that is good on Pinterest; narrower known images rank lower.
 pub const MIN_GOOD_WIDTH: u32 = 600;
 /// Known images smaller than this on either side are icons or pixels and are skipped.
@@ -53,8 +55,15 @@ pub struct RankedImage {
     pub score: f64,
 }
 
-/// Why an image was not used, or `None` when it is usable.
-pub fn rejection(image: &ImageRef) -> Option<&'static str> {
+/// Why an image was not used, or `None` when it is usable. `title` is the item's title: a
+/// hint word it contains (a "Hoodie with Logo") does not mark the image as decoration.
+pub fn rejection(image: &ImageRef, title: Option<&str>) -> Option<&'static str> {
+    let title = title.map(|t| fold(cap_chars(t, 1000))).unwrap_or_default();
+    let hinted = |text: &str, hints: &[&str]| {
+        hints
+            .iter()
+            .any(|h| text.contains(h) && !title.contains(h.trim_end_matches(".gif")))
+    };
     let url = image.url.trim();
     if url.is_empty() {
         return Some("empty URL");
@@ -72,7 +81,7 @@ pub fn rejection(image: &ImageRef) -> Option<&'static str> {
         .map(|(_, rest)| rest.split_once('/').map(|(_, p)| p).unwrap_or(""))
         .unwrap_or(&lower);
     let path_part = path_part.split(['?', '#']).next().unwrap_or_default();
-    if JUNK_HINTS.iter().any(|h| path_part.contains(h)) {
+    if hinted(path_part, &JUNK_HINTS) {
         return Some("looks like a logo, icon or tracking pixel");
     }
     if TRACKER_HOSTS.iter().any(|h| lower.contains(h)) {
@@ -85,7 +94,7 @@ pub fn rejection(image: &ImageRef) -> Option<&'static str> {
         let a = alt.to_lowercase();
         if ["logo", "icon", "sprite", "avatar", "tracking"]
             .iter()
-            .any(|h| a.split(|c: char| !c.is_alphanumeric()).any(|w| w == *h))
+            .any(|h| a.split(|c: char| !c.is_alphanumeric()).any(|w| w == *h) && !title.contains(h))
         {
             return Some("alt text says it is a logo or icon");
         }
@@ -120,13 +129,13 @@ fn score(image: &ImageRef) -> f64 {
 }
 
 /// The usable images, best first. Ties keep the source's order (the source lists its main
-/// image first).
-pub fn rank_images(images: &[ImageRef]) -> Vec<RankedImage> {
+/// image first). `title` is the item's title (see [`rejection`]).
+pub fn rank_images(images: &[ImageRef], title: Option<&str>) -> Vec<RankedImage> {
     let mut seen = std::collections::HashSet::new();
     let mut out: Vec<RankedImage> = images
         .iter()
         .enumerate()
-        .filter(|(_, i)| rejection(i).is_none())
+        .filter(|(_, i)| rejection(i, title).is_none())
         .filter(|(_, i)| seen.insert(i.url.trim().to_owned()))
         .map(|(index, image)| RankedImage {
             image: image.clone(),
@@ -161,23 +170,30 @@ mod tests {
             "https://www.facebook.com/tr?id=1",
             "data:image/png;base64,AAAA",
         ] {
-            assert!(rejection(&img(u, None, None)).is_some(), "{u}");
+            assert!(rejection(&img(u, None, None), None).is_some(), "{u}");
         }
-        assert!(rejection(&img("https://s.example/p.jpg", Some(1), Some(1))).is_some());
+        assert!(rejection(&img("https://s.example/p.jpg", Some(1), Some(1)), None).is_some());
         let mut with_alt = img("https://s.example/a.png", None, None);
         with_alt.alt = Some("Acme logo".into());
-        assert!(rejection(&with_alt).is_some());
-        assert!(rejection(&img("https://icons.example/mug.jpg", None, None)).is_none());
+        assert!(rejection(&with_alt, None).is_some());
+        assert!(rejection(&img("https://icons.example/mug.jpg", None, None), None).is_none());
+        // A product that is about a logo keeps its photo.
+        let hoodie = img("https://s.example/hoodie-with-logo-2.jpg", None, None);
+        assert!(rejection(&hoodie, Some("Hoodie with Logo")).is_none());
+        assert!(rejection(&hoodie, Some("Hoodie")).is_some());
     }
 
     #[test]
     fn a_large_two_by_three_image_ranks_first() {
-        let ranked = rank_images(&[
-            img("https://s.example/wide.jpg", Some(1200), Some(600)),
-            img("https://s.example/unknown.jpg", None, None),
-            img("https://s.example/small.jpg", Some(300), Some(450)),
-            img("https://s.example/tall.jpg", Some(1000), Some(1500)),
-        ]);
+        let ranked = rank_images(
+            &[
+                img("https://s.example/wide.jpg", Some(1200), Some(600)),
+                img("https://s.example/unknown.jpg", None, None),
+                img("https://s.example/small.jpg", Some(300), Some(450)),
+                img("https://s.example/tall.jpg", Some(1000), Some(1500)),
+            ],
+            None,
+        );
         let order: Vec<&str> = ranked.iter().map(|r| r.image.url.as_str()).collect();
         assert_eq!(order[0], "https://s.example/tall.jpg");
         assert!(
@@ -188,10 +204,13 @@ mod tests {
 
     #[test]
     fn duplicate_urls_count_once() {
-        let ranked = rank_images(&[
-            img("https://s.example/a.jpg", None, None),
-            img("https://s.example/a.jpg", None, None),
-        ]);
+        let ranked = rank_images(
+            &[
+                img("https://s.example/a.jpg", None, None),
+                img("https://s.example/a.jpg", None, None),
+            ],
+            None,
+        );
         assert_eq!(ranked.len(), 1);
     }
 }

@@ -169,8 +169,8 @@ pub fn generate(
         .collect())
 }
 
-/// [`generate`] for many items, then de-duplicated against `existing` (and within the
-/// batch). Items the writer refuses are returned with their error, by index, instead of
+/// [`generate`] for many items, de-duplicated against `existing` and against the drafts
+/// of earlier items in `items` (by fingerprint, and by link + image across items). Items the writer refuses are returned with their error, by index, instead of
 /// stopping the batch.
 pub fn generate_all(
     writer: &dyn CopyWriter,
@@ -184,18 +184,22 @@ pub fn generate_all(
     let mut errors = Vec::new();
     for (i, item) in items.iter().enumerate() {
         match generate(writer, item, ctx, boards, defaults) {
-            Ok(d) => drafts.extend(d),
+            Ok(d) => {
+                let (kept, _) = existing.keep_new(d, |d| {
+                    (
+                        Some(d.fingerprint.clone()),
+                        d.content.link.as_ref().map(|l| l.as_str().to_owned()),
+                        d.content.image.url.as_ref().map(|u| u.as_str().to_owned()),
+                    )
+                });
+                drafts.extend(kept);
+            }
             Err(e) => errors.push((i, e)),
         }
+        // The next item's drafts are compared with this one's link + image too.
+        existing.seal();
     }
-    let (kept, _) = existing.keep_new(drafts, |d| {
-        (
-            Some(d.fingerprint.clone()),
-            d.content.link.as_ref().map(|l| l.as_str().to_owned()),
-            d.content.image.url.as_ref().map(|u| u.as_str().to_owned()),
-        )
-    });
-    (kept, errors)
+    (drafts, errors)
 }
 
 #[cfg(test)]
@@ -243,6 +247,37 @@ mod tests {
             &mut from_store,
         );
         assert!(second.is_empty());
+    }
+
+    #[test]
+    fn variants_of_one_item_sharing_link_and_image_are_all_kept() {
+        let defaults = SourceDefaults {
+            variants: 3,
+            ..SourceDefaults::default()
+        };
+        let ctx = WriteContext::from_defaults("Feed", &defaults);
+        let mut it = item(1);
+        it.price = Some(crate::fields::Money::new("5", "EUR").unwrap());
+        it.brand = Some("Acme".into());
+        let mut existing = Existing::new();
+        let (drafts, _) = generate_all(
+            &TemplateWriter,
+            &[it.clone()],
+            &ctx,
+            &BoardIndex::new(&[]),
+            &defaults,
+            &mut existing,
+        );
+        assert_eq!(drafts.len(), 3);
+        let (again, _) = generate_all(
+            &TemplateWriter,
+            &[it],
+            &ctx,
+            &BoardIndex::new(&[]),
+            &defaults,
+            &mut existing,
+        );
+        assert!(again.is_empty());
     }
 
     #[test]

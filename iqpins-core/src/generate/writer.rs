@@ -449,15 +449,16 @@ impl CopyWriter for TemplateWriter {
             .and_then(|u| destination(cap_chars(u, 4096), &utm_pairs(ctx)));
         let description = PinDescription::parse(description(item, &facts, ctx.max_hashtags))?;
         // Only images Pinterest can fetch (http/https) can be a draft's image_url.
-        let images: Vec<(DestinationUrl, Option<String>)> = rank_images(&item.images)
-            .into_iter()
-            .filter_map(|r| {
-                DestinationUrl::parse_field("image_url", cap_chars(&r.image.url, 4096))
-                    .ok()
-                    .map(|u| (u, r.image.alt))
-            })
-            .take(usize::from(MAX_VARIANTS))
-            .collect();
+        let images: Vec<(DestinationUrl, Option<String>)> =
+            rank_images(&item.images, item.title.as_deref())
+                .into_iter()
+                .filter_map(|r| {
+                    DestinationUrl::parse_field("image_url", cap_chars(&r.image.url, 4096))
+                        .ok()
+                        .map(|u| (u, r.image.alt))
+                })
+                .take(usize::from(MAX_VARIANTS))
+                .collect();
         let mut flags = Vec::new();
         flags.extend(facts.title_flag.clone());
         if images.is_empty() {
