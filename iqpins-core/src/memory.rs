@@ -437,8 +437,9 @@ impl AuthStore for MemoryStore {
     }
 
     async fn put_session(&self, session: &Session) -> Result<()> {
-        self.lock()
-            .sessions
+        let mut d = self.lock();
+        d.account_exists(session.account_id)?;
+        d.sessions
             .insert(session.token_hash.clone(), session.clone());
         Ok(())
     }

@@ -1374,6 +1374,100 @@ pub async fn audit_is_newest_first(store: &dyn Store) {
     );
 }
 
+/// The [`crate::AuthStore`] contract: password hashes per account, sessions found by
+/// token hash only until they expire, deleted one by one or per account, and nothing
+/// stored for an account that does not exist.
+pub async fn auth_conformance(store: &dyn Store, auth: &dyn crate::AuthStore) {
+    let a = created_account(store, "Auth").await;
+    let b = created_account(store, "AuthOther").await;
+    assert_eq!(auth.password_hash(a.id).await.expect("read"), None);
+    auth.set_password_hash(a.id, "$argon2id$v=19$first")
+        .await
+        .expect("set");
+    auth.set_password_hash(a.id, "$argon2id$v=19$second")
+        .await
+        .expect("replace");
+    assert_eq!(
+        auth.password_hash(a.id).await.expect("read").as_deref(),
+        Some("$argon2id$v=19$second")
+    );
+    assert_eq!(
+        auth.password_hash(b.id).await.expect("read"),
+        None,
+        "scoped by account"
+    );
+    expect_not_found(
+        auth.set_password_hash(AccountId::new(), "h").await,
+        "set_password_hash(unknown account)",
+    );
+
+    let now = at(500);
+    let session = |hash: &str, account: AccountId, expires: i64| crate::Session {
+        token_hash: hash.to_owned(),
+        account_id: account,
+        csrf: format!("csrf-{hash}"),
+        oauth_state: None,
+        expires_at: plus(now, expires),
+    };
+    auth.put_session(&session("s1", a.id, 60))
+        .await
+        .expect("put");
+    auth.put_session(&session("s2", a.id, 60))
+        .await
+        .expect("put");
+    auth.put_session(&session("s3", b.id, 60))
+        .await
+        .expect("put");
+    auth.put_session(&session("old", a.id, -1))
+        .await
+        .expect("put");
+    let got = auth
+        .get_session("s1", now)
+        .await
+        .expect("get")
+        .expect("present");
+    assert_eq!(got, session("s1", a.id, 60));
+    assert_eq!(
+        auth.get_session("old", now).await.expect("get"),
+        None,
+        "expired"
+    );
+    assert_eq!(auth.get_session("nope", now).await.expect("get"), None);
+    assert_eq!(
+        auth.get_session("s1", plus(now, 61)).await.expect("get"),
+        None
+    );
+
+    let mut with_state = session("s1", a.id, 60);
+    with_state.oauth_state = Some("state-123".into());
+    auth.put_session(&with_state).await.expect("update");
+    assert_eq!(
+        auth.get_session("s1", now)
+            .await
+            .expect("get")
+            .expect("present")
+            .oauth_state
+            .as_deref(),
+        Some("state-123")
+    );
+
+    auth.delete_session("s2").await.expect("delete");
+    assert_eq!(auth.get_session("s2", now).await.expect("get"), None);
+    auth.delete_account_sessions(a.id)
+        .await
+        .expect("delete all");
+    assert_eq!(auth.get_session("s1", now).await.expect("get"), None);
+    assert!(
+        auth.get_session("s3", now).await.expect("get").is_some(),
+        "other account kept"
+    );
+    expect_not_found(
+        auth.put_session(&session("ghost", AccountId::new(), 60))
+            .await,
+        "put_session(unknown account)",
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use crate::memory::MemoryStore;
@@ -1381,5 +1475,11 @@ mod tests {
     #[tokio::test]
     async fn the_memory_store_passes_the_conformance_suite() {
         super::conformance(&MemoryStore::new()).await;
+    }
+
+    #[tokio::test]
+    async fn the_memory_store_passes_the_auth_conformance_suite() {
+        let store = MemoryStore::new();
+        super::auth_conformance(&store, &store).await;
     }
 }

@@ -21,6 +21,8 @@
 
 #[macro_use]
 mod sql;
+#[macro_use]
+mod auth;
 mod error;
 mod migrations;
 mod postgres;
@@ -30,7 +32,7 @@ mod vault;
 
 use std::sync::Arc;
 
-use iqpins_core::{Store, Vault};
+use iqpins_core::{AuthStore, Store, Vault};
 
 pub use error::{Error, Result};
 pub use postgres::{DEFAULT_POSTGRES_CONNECTIONS, PostgresStore};
@@ -45,6 +47,28 @@ pub async fn open(url: &str, vault: Arc<dyn Vault>) -> Result<Arc<dyn Store>> {
     match scheme {
         "sqlite" => Ok(Arc::new(SqliteStore::open(url, vault).await?)),
         "postgres" | "postgresql" => Ok(Arc::new(PostgresStore::open(url, vault).await?)),
+        other => Err(Error::UnsupportedUrl {
+            scheme: other.chars().take(20).collect(),
+        }),
+    }
+}
+
+/// Like [`open`], also giving the same store as an [`AuthStore`] (passwords and
+/// sessions), for servers that sign people in.
+pub async fn open_with_auth(
+    url: &str,
+    vault: Arc<dyn Vault>,
+) -> Result<(Arc<dyn Store>, Arc<dyn AuthStore>)> {
+    let scheme = url.split(':').next().unwrap_or_default();
+    match scheme {
+        "sqlite" => {
+            let s = Arc::new(SqliteStore::open(url, vault).await?);
+            Ok((s.clone(), s))
+        }
+        "postgres" | "postgresql" => {
+            let s = Arc::new(PostgresStore::open(url, vault).await?);
+            Ok((s.clone(), s))
+        }
         other => Err(Error::UnsupportedUrl {
             scheme: other.chars().take(20).collect(),
         }),

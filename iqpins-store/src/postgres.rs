@@ -73,3 +73,4 @@ sql_store!(
     sqlx::Postgres,
     lock = " FOR UPDATE SKIP LOCKED"
 );
+sql_auth_store!(PostgresStore);

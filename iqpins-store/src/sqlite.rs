@@ -116,3 +116,4 @@ impl SqliteStore {
 }
 
 sql_store!(SqliteStore, sqlx::Sqlite, lock = "");
+sql_auth_store!(SqliteStore);

@@ -9,6 +9,7 @@ async fn a_sqlite_file_passes_the_store_conformance_suite() {
     let store = common::sqlite(&dir, 4).await;
     iqpins_core::testing::conformance(&store).await;
     iqpins_core::testing::references_stay_inside_the_account(&store).await;
+    iqpins_core::testing::auth_conformance(&store, &store).await;
     store.close().await;
 }
 
