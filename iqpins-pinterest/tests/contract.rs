@@ -327,7 +327,7 @@ impl Probe {
 async fn probe(emu: &Emulator) -> Probe {
     let client = client_for(emu);
     let oauth = oauth_for(emu, &client);
-    let grant = connect(emu, &oauth).await;
+    let grant = connect(&oauth).await;
     Probe {
         spec: spec::load(),
         http: browser(),
@@ -496,7 +496,7 @@ async fn token_answers_fit_the_spec() {
     let client = client_for(&emu);
     let oauth = oauth_for(&emu, &client);
     let (url, _) = oauth.authorize_url();
-    let back = consent(&emu, &url, "allow").await;
+    let back = consent(&url, "allow").await;
     let code = back
         .query_pairs()
         .find(|(k, _)| k == "code")

@@ -57,7 +57,7 @@ async fn the_whole_journey_works_against_the_emulator() {
     );
     assert_eq!(q["response_type"], "code");
     assert_eq!(q["redirect_uri"], REDIRECT_URI);
-    let back = consent(&emu, &url, "allow").await;
+    let back = consent(&url, "allow").await;
     assert!(
         back.as_str()
             .starts_with("http://127.0.0.1:9/oauth/callback?from=iqpins&")
@@ -271,7 +271,7 @@ async fn the_core_port_works_against_the_emulator() {
     let api = PinterestApi::new(client, oauth);
     let state = "state-123";
     let url = url::Url::parse(&api.authorize_url(state)).unwrap();
-    let back = consent(&emu, &url, "allow").await;
+    let back = consent(&url, "allow").await;
     let q: std::collections::HashMap<_, _> = back.query_pairs().into_owned().collect();
     assert_eq!(q["state"], state);
     let grant = api.exchange_code(&q["code"]).await.unwrap();
@@ -336,7 +336,7 @@ async fn deny_and_a_foreign_redirect_uri_are_refused() {
     let client = client_for(&emu);
     let oauth = oauth_for(&emu, &client);
     let (url, state) = oauth.authorize_url();
-    let back = consent(&emu, &url, "deny").await;
+    let back = consent(&url, "deny").await;
     let q: std::collections::HashMap<_, _> = back.query_pairs().into_owned().collect();
     assert_eq!(q["error"], "access_denied");
     assert_eq!(q["state"], state);
@@ -368,7 +368,7 @@ async fn bad_client_credentials_and_expired_codes_are_refused() {
     let client = client_for(&emu);
     let oauth = oauth_for(&emu, &client);
     let (url, _) = oauth.authorize_url();
-    let back = consent(&emu, &url, "allow").await;
+    let back = consent(&url, "allow").await;
     let q: std::collections::HashMap<_, _> = back.query_pairs().into_owned().collect();
     let expired = oauth.exchange_code(&q["code"]).await.unwrap_err();
     assert!(expired.to_string().contains("expired"), "{expired}");
@@ -400,7 +400,7 @@ async fn an_invalid_refresh_token_is_a_distinct_error_when_the_session_needs_one
     let emu = Emulator::start(config()).await.unwrap();
     let client = client_for(&emu);
     let oauth = oauth_for(&emu, &client);
-    let grant = connect(&emu, &oauth).await;
+    let grant = connect(&oauth).await;
     let session = Session::new(client, oauth, "a", grant);
     emu.state().expire_access_tokens();
     emu.state().revoke_refresh_tokens();
@@ -416,7 +416,7 @@ async fn tokens_are_refreshed_ahead_of_expiry() {
     let emu = Emulator::start(config).await.unwrap();
     let client = client_for(&emu);
     let oauth = oauth_for(&emu, &client);
-    let grant = connect(&emu, &oauth).await;
+    let grant = connect(&oauth).await;
     // With a 5-minute margin a 60-second token is refreshed before it is used.
     let session = Session::new(client, oauth, "a", grant.clone());
     session.send(&GetUserAccount::new()).await.unwrap();
@@ -439,7 +439,7 @@ async fn the_sandbox_refuses_analytics_like_the_real_one() {
     let emu = Emulator::start(config).await.unwrap();
     let client = client_for(&emu);
     let oauth = oauth_for(&emu, &client);
-    let grant = connect(&emu, &oauth).await;
+    let grant = connect(&oauth).await;
     let auth = Auth::new(grant.access_token, "a");
     let today = Utc::now().date_naive();
     let e = client
@@ -462,7 +462,7 @@ async fn rate_limits_answer_429_with_retry_after_which_the_client_honours() {
     let emu = Emulator::start(config).await.unwrap();
     let client = client_for(&emu);
     let oauth = oauth_for(&emu, &client);
-    let grant = connect(&emu, &oauth).await;
+    let grant = connect(&oauth).await;
     let auth = Auth::new(grant.access_token, "a");
     let started = std::time::Instant::now();
     for _ in 0..3 {
@@ -484,7 +484,7 @@ async fn rate_limits_answer_429_with_retry_after_which_the_client_honours() {
     let emu = Emulator::start(config).await.unwrap();
     let client = client_for(&emu);
     let oauth = oauth_for(&emu, &client);
-    let grant = connect(&emu, &oauth).await;
+    let grant = connect(&oauth).await;
     let auth = Auth::new(grant.access_token, "a");
     let e = client
         .send(&auth, &CreateBoard::new("x"))
@@ -513,7 +513,7 @@ async fn under_faults_reads_succeed_and_no_create_is_sent_twice() {
     let emu = Emulator::start(config).await.unwrap();
     let client = client_for(&emu);
     let oauth = oauth_for(&emu, &client);
-    let grant = connect(&emu, &oauth).await;
+    let grant = connect(&oauth).await;
     let auth = Auth::new(grant.access_token, "faulty");
 
     // Reads: every one eventually succeeds.
@@ -585,4 +585,70 @@ async fn under_faults_reads_succeed_and_no_create_is_sent_twice() {
         .await
         .unwrap();
     assert_eq!(pins.len() as u64, stats.pins_created);
+}
+
+#[tokio::test]
+async fn the_emulator_router_can_be_nested_in_another_app() {
+    use iqpins_pinterest::emulator::{EmulatorState, router};
+    let state = EmulatorState::new(config());
+    let app = axum::Router::new().nest("/pinterest", router(state.clone()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}/pinterest", listener.local_addr().unwrap());
+    let server = tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let mut config = iqpins_pinterest::ClientConfig::new(&format!("{base}/v5")).unwrap();
+    config.retry = fast_retries();
+    let client = iqpins_pinterest::Client::new(config).unwrap();
+    let oauth = iqpins_pinterest::OAuthConfig::for_hosts(
+        CLIENT_ID,
+        SecretString::from(CLIENT_SECRET),
+        REDIRECT_URI,
+        &base,
+        &format!("{base}/v5"),
+    )
+    .unwrap();
+    let oauth = iqpins_pinterest::OAuth::new(oauth, client.http().clone()).unwrap();
+    let grant = connect(&oauth).await;
+    let auth = Auth::new(grant.access_token, "nested");
+    let me = client.send(&auth, &GetUserAccount::new()).await.unwrap();
+    assert_eq!(me.username.as_deref(), Some("iqpins_demo"));
+    assert_eq!(state.stats().code_exchanges, 1);
+    server.abort();
+}
+
+#[tokio::test]
+async fn a_token_without_a_scope_is_refused_with_403() {
+    let emu = Emulator::start(config()).await.unwrap();
+    let client = client_for(&emu);
+    let mut narrow = iqpins_pinterest::OAuthConfig::for_hosts(
+        CLIENT_ID,
+        SecretString::from(CLIENT_SECRET),
+        REDIRECT_URI,
+        &emu.base_url(),
+        &emu.api_base_url(),
+    )
+    .unwrap();
+    narrow.scopes = vec![Scope::UserAccountsRead, Scope::BoardsRead];
+    let oauth = iqpins_pinterest::OAuth::new(narrow, client.http().clone()).unwrap();
+    let grant = connect(&oauth).await;
+    assert_eq!(
+        grant.scopes,
+        vec![Scope::UserAccountsRead, Scope::BoardsRead]
+    );
+    let auth = Auth::new(grant.access_token, "narrow");
+    let boards = client.send(&auth, &ListBoards::new()).await.unwrap();
+    let e = client
+        .send(
+            &auth,
+            &CreatePin::new(
+                boards.items[0].id.clone(),
+                MediaSource::ImageUrl {
+                    url: "https://shop.example/a.jpg".into(),
+                },
+            ),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(e.kind(), PinterestErrorKind::Forbidden);
+    assert!(e.to_string().contains("pins:write"), "{e}");
 }

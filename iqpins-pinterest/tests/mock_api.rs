@@ -7,8 +7,6 @@
     reason = "integration tests: a failed unwrap is a failed test"
 )]
 
-mod support;
-
 use std::time::Duration;
 
 use futures::TryStreamExt;

@@ -42,7 +42,7 @@ async fn tokens_never_appear_in_debug_output_or_logs() {
     let emu = Emulator::start(config()).await.unwrap();
     let client = client_for(&emu);
     let oauth = oauth_for(&emu, &client);
-    let grant = connect(&emu, &oauth).await;
+    let grant = connect(&oauth).await;
     let session = Session::new(client.clone(), oauth.clone(), "acct", grant.clone());
     session.send(&GetUserAccount::new()).await.unwrap();
     // A 401 → refresh → retry, and an explicit rotation: more tokens go by.

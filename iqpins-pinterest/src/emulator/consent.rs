@@ -91,7 +91,7 @@ pub(super) async fn page(
         "<!doctype html>\n<html><head><meta charset=\"utf-8\"><title>Pinterest emulator: \
          give access</title></head><body>\n<h1>Give access to your Pinterest account?</h1>\n\
          <p>An app wants access to <strong>{}</strong>'s account:</p>\n<ul>{}</ul>\n\
-         <form method=\"post\" action=\"/oauth/\">{hidden}\n\
+         <form method=\"post\" action=\"./\">{hidden}\n\
          <button type=\"submit\" name=\"decision\" value=\"allow\">Allow</button>\n\
          <button type=\"submit\" name=\"decision\" value=\"deny\">Deny</button>\n\
          </form></body></html>\n",

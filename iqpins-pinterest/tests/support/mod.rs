@@ -82,9 +82,9 @@ pub fn hidden_fields(html: &str) -> Vec<(String, String)> {
     out
 }
 
-/// Opens the consent page at `url` and clicks `decision` (`allow` or `deny`); returns the
-/// redirect's location.
-pub async fn consent(emu: &Emulator, url: &url::Url, decision: &str) -> url::Url {
+/// Opens the consent page at `url` and clicks `decision` (`allow` or `deny`), posting the
+/// form where a browser would (its action is relative); returns the redirect's location.
+pub async fn consent(url: &url::Url, decision: &str) -> url::Url {
     let b = browser();
     let page = b.get(url.clone()).send().await.unwrap();
     assert_eq!(page.status(), 200);
@@ -96,7 +96,7 @@ pub async fn consent(emu: &Emulator, url: &url::Url, decision: &str) -> url::Url
     let mut form = hidden_fields(&html);
     form.push(("decision".into(), decision.into()));
     let answer = b
-        .post(format!("{}/oauth/", emu.base_url()))
+        .post(url.join("./").unwrap())
         .form(&form)
         .send()
         .await
@@ -107,9 +107,9 @@ pub async fn consent(emu: &Emulator, url: &url::Url, decision: &str) -> url::Url
 }
 
 /// Consent (Allow) and code exchange: a fresh grant.
-pub async fn connect(emu: &Emulator, oauth: &OAuth) -> TokenGrant {
+pub async fn connect(oauth: &OAuth) -> TokenGrant {
     let (url, state) = oauth.authorize_url();
-    let back = consent(emu, &url, "allow").await;
+    let back = consent(&url, "allow").await;
     let q: std::collections::HashMap<_, _> = back.query_pairs().into_owned().collect();
     assert_eq!(q["state"], state);
     oauth.exchange_code(&q["code"]).await.unwrap()
