@@ -113,6 +113,9 @@ impl Pinterest for PinterestApi {
         board: &BoardId,
         since: DateTime<Utc>,
     ) -> Result<Vec<PinSummary>, PinterestError> {
+        // Pinterest's `created_at` has whole seconds: compare from the start of `since`'s
+        // second, or a pin made in the same second as the attempt would be missed.
+        let since = DateTime::from_timestamp(since.timestamp(), 0).unwrap_or(since);
         // Pins come newest first: stop at the first one older than `since`.
         let pins = self
             .client

@@ -122,8 +122,10 @@ pub struct EmulatorConfig {
     pub redirect_uri: String,
     /// Port to bind on 127.0.0.1 (0 = any free port).
     pub port: u16,
-    /// Boards the user already has.
+    /// Boards the user already has (named "Board 1", "Board 2", …).
     pub boards: usize,
+    /// Further boards the user already has, by name and description (for demos).
+    pub board_names: Vec<(String, String)>,
     /// The user's username.
     pub username: String,
     /// Authorization code lifetime.
@@ -156,6 +158,7 @@ impl EmulatorConfig {
             redirect_uri: redirect_uri.into(),
             port: 0,
             boards: 3,
+            board_names: Vec::new(),
             username: "iqpins_demo".into(),
             code_ttl: Duration::from_secs(600),
             access_token_ttl: Duration::from_secs(30 * 24 * 3600),

@@ -111,12 +111,18 @@ impl World {
             stats: Stats::default(),
         };
         let created = Utc::now() - chrono::Duration::days(120);
-        for i in 1..=config.boards {
+        let numbered = (1..=config.boards).map(|i| {
+            (
+                format!("Board {i}"),
+                format!("Ideas, collection number {i}"),
+            )
+        });
+        for (name, description) in numbered.chain(config.board_names.iter().cloned()) {
             let id = w.new_id();
             w.boards.push(BoardRec {
                 id,
-                name: format!("Board {i}"),
-                description: Some(format!("Ideas, collection number {i}")),
+                name,
+                description: Some(description),
                 privacy: "PUBLIC".into(),
                 created_at: created,
                 pins_modified_at: created,
