@@ -653,3 +653,22 @@ async fn a_token_without_a_scope_is_refused_with_403() {
     assert_eq!(e.kind(), PinterestErrorKind::Forbidden);
     assert!(e.to_string().contains("pins:write"), "{e}");
 }
+
+#[tokio::test]
+async fn concurrent_401s_share_one_refresh() {
+    let emu = Emulator::start(config()).await.unwrap();
+    let client = client_for(&emu);
+    let oauth = oauth_for(&emu, &client);
+    let grant = connect(&oauth).await;
+    let session = Arc::new(Session::new(client, oauth, "a", grant));
+    emu.state().expire_access_tokens();
+    let calls = (0..6).map(|_| {
+        let s = session.clone();
+        tokio::spawn(async move { s.send(&GetUserAccount::new()).await })
+    });
+    for answer in futures::future::join_all(calls).await {
+        answer.unwrap().unwrap();
+    }
+    // Refresh tokens rotate: a second refresh with the spent token would have failed.
+    assert_eq!(emu.state().stats().refreshes, 1);
+}

@@ -111,8 +111,8 @@ impl FromStr for Faults {
     }
 }
 
-/// How the emulator behaves.
-#[derive(Clone, Debug)]
+/// How the emulator behaves. `Debug` does not show the client secret.
+#[derive(Clone)]
 pub struct EmulatorConfig {
     /// The one registered app's id.
     pub client_id: String,
@@ -142,6 +142,26 @@ pub struct EmulatorConfig {
     pub sandbox: bool,
     /// Seed of the fault dice and ids, for repeatable runs.
     pub seed: u64,
+}
+
+impl std::fmt::Debug for EmulatorConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmulatorConfig")
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"[redacted]")
+            .field("redirect_uri", &self.redirect_uri)
+            .field("port", &self.port)
+            .field("boards", &self.boards)
+            .field("username", &self.username)
+            .field("code_ttl", &self.code_ttl)
+            .field("access_token_ttl", &self.access_token_ttl)
+            .field("refresh_token_ttl", &self.refresh_token_ttl)
+            .field("rate_limits", &self.rate_limits)
+            .field("faults", &self.faults)
+            .field("sandbox", &self.sandbox)
+            .field("seed", &self.seed)
+            .finish()
+    }
 }
 
 impl EmulatorConfig {
