@@ -601,3 +601,112 @@ async fn rate_limited_and_sandbox_answers_fit_the_spec() {
     );
     assert_eq!(p.call("GET", "/pins/1/analytics", &q, None).await.0, 403);
 }
+
+#[tokio::test]
+async fn what_the_client_puts_on_the_wire_fits_the_spec() {
+    let spec = spec::load();
+    let mut server = mockito::Server::new_async().await;
+    let seen: Arc<Mutex<Vec<(String, String, String)>>> = Arc::default();
+    let mut mocks = Vec::new();
+    for method in ["GET", "POST", "PATCH", "DELETE"] {
+        let log = seen.clone();
+        mocks.push(
+            server
+                .mock(method, mockito::Matcher::Any)
+                .match_request(move |r| {
+                    log.lock().unwrap().push((
+                        r.method().to_owned(),
+                        r.path_and_query().to_owned(),
+                        r.utf8_lossy_body().unwrap().into_owned(),
+                    ));
+                    true
+                })
+                // Not a valid answer for most operations: only the requests matter here.
+                .with_status(400)
+                .with_body(r#"{"code":1,"message":"recorded"}"#)
+                .create_async()
+                .await,
+        );
+    }
+    let mut config = iqpins_pinterest::ClientConfig::new(&format!("{}/v5", server.url())).unwrap();
+    config.retry = iqpins_pinterest::RetryPolicy::never();
+    let client = iqpins_pinterest::Client::new(config).unwrap();
+    let auth = iqpins_pinterest::Auth::new(SecretString::from("pina_x"), "a");
+    let board = BoardId::parse("549755885175").unwrap();
+    let pin = PinId::parse("813744226420795884").unwrap();
+    let today = Utc::now().date_naive();
+    let _ = client.send(&auth, &GetUserAccount::new()).await;
+    let _ = client
+        .send(&auth, &GetUserAccountWebsites::new().page_size(5))
+        .await;
+    let _ = client
+        .send(
+            &auth,
+            &ListBoards::new()
+                .page_size(250)
+                .privacy(BoardPrivacy::Public),
+        )
+        .await;
+    let _ = client
+        .send(
+            &auth,
+            &CreateBoard::new("Wire")
+                .description("d")
+                .privacy(BoardPrivacy::Secret),
+        )
+        .await;
+    let _ = client
+        .send(&auth, &UpdateBoard::new(board.clone()).name("n"))
+        .await;
+    let _ = client
+        .send(&auth, &ListBoardSections::new(board.clone()))
+        .await;
+    let _ = client
+        .send(&auth, &CreateBoardSection::new(board.clone(), "S"))
+        .await;
+    let _ = client
+        .send(&auth, &ListBoardPins::new(board.clone()).page_size(1))
+        .await;
+    let _ = client
+        .send(
+            &auth,
+            &CreatePin::new(
+                board.clone(),
+                MediaSource::ImageBase64 {
+                    content_type: ImageContentType::Png,
+                    data: "iVBORw0KGgo=".into(),
+                },
+            )
+            .title("T")
+            .alt_text("A")
+            .link("https://shop.example/p"),
+        )
+        .await;
+    let _ = client.send(&auth, &GetPin::new(pin.clone())).await;
+    let _ = client.send(&auth, &DeletePin::new(pin.clone())).await;
+    let _ = client
+        .send(&auth, &GetPinAnalytics::new(pin, today, today))
+        .await;
+    let _ = client
+        .send(&auth, &GetUserAccountAnalytics::new(today, today))
+        .await;
+
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 13, "{seen:?}");
+    for (method, path_and_query, body) in seen {
+        let url = url::Url::parse(&format!("http://x{path_and_query}")).unwrap();
+        let path = url.path().strip_prefix("/v5").unwrap().to_owned();
+        let template = spec::template_for(&spec, &path);
+        let query: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+        let query: Vec<(&str, String)> =
+            query.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+        spec::check_query(&spec, &template, &method, &query)
+            .unwrap_or_else(|e| panic!("{method} {path_and_query}: {e}"));
+        if body.is_empty() {
+            continue;
+        }
+        let json: Value = serde_json::from_str(&body).unwrap();
+        let schema = spec::request_schema(&spec, &template, &method, "application/json");
+        check(&schema, &json).unwrap_or_else(|e| panic!("{method} {template}: {e}\n{json}"));
+    }
+}
