@@ -73,7 +73,10 @@ pub fn run(args: Args) -> ExitCode {
         let emulator = match Emulator::start(args.config()).await {
             Ok(e) => e,
             Err(e) => {
-                eprintln!("iqpins emulator: cannot listen on 127.0.0.1:{}: {e}", args.port);
+                eprintln!(
+                    "iqpins emulator: cannot listen on 127.0.0.1:{}: {e}",
+                    args.port
+                );
                 return ExitCode::FAILURE;
             }
         };
