@@ -74,14 +74,24 @@ impl Default for FetchPolicy {
 impl FetchPolicy {
     /// Why this address may not be reached, or `None` when it may.
     pub fn refuse_ip(&self, ip: IpAddr) -> Option<String> {
-        let ip = match ip {
-            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
-            v4 => v4,
+        let mapped = match ip {
+            IpAddr::V6(v6) => v6.to_ipv4_mapped(),
+            IpAddr::V4(_) => None,
         };
-        if self.allow.iter().any(|n| n.contains(&ip)) {
+        let target = mapped.map_or(ip, IpAddr::V4);
+        if self.allow.iter().any(|n| n.contains(&target)) {
             return None;
         }
-        ip::forbidden_reason(ip).map(|r| format!("{ip} is {r}"))
+        match mapped {
+            // Refused whatever they embed: nothing public needs this spelling.
+            Some(v4) => Some(format!(
+                "{ip} is an IPv4-mapped address (::ffff:0:0/96){}",
+                ip::forbidden_reason(IpAddr::V4(v4))
+                    .map(|r| format!(" of {v4}, {r}"))
+                    .unwrap_or_default()
+            )),
+            None => ip::forbidden_reason(ip).map(|r| format!("{ip} is {r}")),
+        }
     }
 
     /// Checks everything that can be checked without the network: scheme, credentials,
@@ -307,6 +317,26 @@ impl SafeFetcher {
             .map_err(|e| request_error(url, &e))?;
         let final_url = resp.url().to_string();
         let status = resp.status();
+        if status.is_redirection() {
+            // reqwest hands back redirects it will not follow (e.g. to `file:`).
+            let location = resp
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            let reason = match resp.url().join(&location) {
+                Ok(to) => match self.policy.check_url(&to) {
+                    Err(why) => format!("redirect to {to}: {why}"),
+                    Ok(()) => format!("redirect to {to} was not followed (HTTP {status})"),
+                },
+                Err(e) => format!("redirect to {location:?}: not a valid URL: {e}"),
+            };
+            return Err(Error::Refused {
+                url: url.to_owned(),
+                reason,
+            });
+        }
         if !status.is_success() {
             return Err(Error::Fetch {
                 url: url.to_owned(),
