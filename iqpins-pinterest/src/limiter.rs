@@ -81,6 +81,11 @@ impl Limiter {
             .or_else(|| self.by_category.get("org_read"));
         if let Some(limiter) = limiter {
             limiter.until_key_ready(&account.to_owned()).await;
+            // Forget accounts whose budget is full again, so the map does not grow with
+            // every account ever seen.
+            if limiter.len() > 10_000 {
+                limiter.retain_recent();
+            }
         }
     }
 
