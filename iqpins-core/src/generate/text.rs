@@ -27,8 +27,12 @@ pub fn one_line(s: &str) -> String {
             space = !out.is_empty();
             continue;
         }
-        // Zero-width and bidi controls are format characters, not control; keep ZWJ (emoji).
-        if matches!(c, '\u{200b}' | '\u{feff}' | '\u{00ad}') {
+        // Zero-width characters, soft hyphens and private-use icon-font glyphs show as
+        // nothing or as boxes; keep ZWJ (emoji sequences).
+        if matches!(
+            c,
+            '\u{200b}' | '\u{feff}' | '\u{00ad}' | '\u{e000}'..='\u{f8ff}'
+        ) {
             continue;
         }
         if space {
@@ -60,8 +64,8 @@ pub fn fold(s: &str) -> String {
 }
 
 /// Separators that commonly put a site or shop name at the end (or start) of a page title.
-const SEPARATORS: [&str; 9] = [
-    " | ", " – ", " — ", " - ", " :: ", " · ", " » ", " // ", " ~ ",
+const SEPARATORS: [&str; 10] = [
+    " | ", " – ", " — ", " - ", " :: ", " · ", " » ", " // ", " ~ ", "｜",
 ];
 
 /// Only letters and digits of `s`, folded: `Shop-Name.com` → `shopnamecom`.
@@ -118,6 +122,27 @@ pub fn strip_site_name(title: &str, names: &[&str]) -> String {
                     t = tail_t.to_owned();
                     changed = true;
                     break;
+                }
+            }
+        }
+        if !changed {
+            // A short last part that repeats words of the rest names the site:
+            // "webpack 3: Official Release - webpack".
+            for sep in SEPARATORS {
+                if let Some((head, tail)) = t.rsplit_once(sep) {
+                    let (h, tl) = (fold(head), fold(tail.trim()));
+                    let words = tl.split_whitespace().count();
+                    if (1..=3).contains(&words)
+                        && tl.chars().count() >= 3
+                        && h.split_whitespace()
+                            .collect::<Vec<_>>()
+                            .windows(words)
+                            .any(|w| w.join(" ") == tl)
+                    {
+                        t = head.trim().to_owned();
+                        changed = true;
+                        break;
+                    }
                 }
             }
         }
@@ -341,6 +366,14 @@ mod tests {
         );
         assert_eq!(strip_site_name("Acme", &names), "Acme");
         assert_eq!(strip_site_name("Easy pasta | Food Blog", &[]), "Easy pasta");
+        assert_eq!(
+            strip_site_name("webpack 3: Official Release! - webpack", &[]),
+            "webpack 3: Official Release!"
+        );
+        assert_eq!(
+            strip_site_name("Sink 660416｜PChome商店街", &["PChome商店街"]),
+            "Sink 660416"
+        );
     }
 
     #[test]
@@ -374,6 +407,7 @@ mod tests {
     #[test]
     fn one_line_collapses_whitespace_and_controls() {
         assert_eq!(one_line("  a\n\tb\u{7}  c "), "a b c");
+        assert_eq!(one_line("\u{f004} Log in"), "Log in");
         assert_eq!(cap_chars("héllo", 2), "hé");
     }
 

@@ -177,6 +177,10 @@ fn clean_title(
     let keep: Vec<&str> = brand.into_iter().collect();
     let clean = |raw: &str| -> String {
         let line = one_line(raw);
+        // A title that is only a web address is no title.
+        if !line.contains(' ') && url::Url::parse(&line).is_ok() {
+            return String::new();
+        }
         let stripped = strip_site_name(&line, &names);
         let calm = unshout(&stripped, &keep);
         truncate_words(calm.trim(), TITLE_MAX)
