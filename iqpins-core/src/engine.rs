@@ -376,6 +376,61 @@ impl Engine {
         Ok((created, refused))
     }
 
+    /// Fills in a board for pending drafts that have none, from the source's rules and
+    /// default or a confident suggestion over the cached boards (after boards were synced).
+    /// Returns how many drafts got a board.
+    pub async fn suggest_missing_boards(&self, account: AccountId, actor: &str) -> Result<usize> {
+        use crate::generate::{BoardIndex, NEEDS_BOARD};
+        let boards = BoardIndex::new(&self.store.list_boards(account).await?);
+        let pending = self
+            .store
+            .list_drafts(
+                account,
+                &DraftFilter {
+                    state: Some(crate::lifecycle::StateName::Pending),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        let items = self.store.list_items(account, None).await?;
+        let sources = self.store.list_sources(account).await?;
+        let mut n = 0;
+        for mut d in pending.into_iter().filter(|d| d.content.board.is_none()) {
+            let Some(item) = d.item_id.and_then(|id| items.iter().find(|i| i.id == id)) else {
+                continue;
+            };
+            let defaults = sources
+                .iter()
+                .find(|s| Some(s.id) == d.source_id)
+                .map(|s| s.defaults.clone())
+                .unwrap_or_default();
+            let Some(choice) = boards.choose(&item.item, &defaults) else {
+                continue;
+            };
+            d.content.board = Some(choice.id.clone());
+            d.flags.retain(|f| f != NEEDS_BOARD);
+            d.updated_at = self.clock.now();
+            let d = match self.store.update_draft(&d).await {
+                Ok(d) => d,
+                // A reviewer changed it meanwhile: their choice wins.
+                Err(Error::Conflict { .. }) => continue,
+                Err(e) => return Err(e),
+            };
+            self.audit(
+                account,
+                actor,
+                "draft.board_suggested",
+                Some(d.id),
+                d.source_id,
+                Outcome::Ok,
+                format!("{} ({:.0} %)", choice.name, choice.confidence * 100.0),
+            )
+            .await?;
+            n += 1;
+        }
+        Ok(n)
+    }
+
     /// A draft of the account.
     pub async fn get_draft(&self, account: AccountId, id: DraftId) -> Result<Draft> {
         self.store.get_draft(account, id).await

@@ -6,6 +6,8 @@
 //! This is where the adapters are wired together, so it may depend on every other IQ Pins
 //! crate; no other crate may depend on it.
 
+pub mod app;
 pub mod cli;
+pub mod demo;
 pub mod web;
 pub mod worker;

@@ -890,8 +890,12 @@ pub(super) async fn oauth_callback(
             .connect(user.account.id, user.actor(), &code)
             .await?;
         let boards = s.engine.sync_boards(user.account.id, user.actor()).await?;
+        let suggested = s
+            .engine
+            .suggest_missing_boards(user.account.id, user.actor())
+            .await?;
         Ok(format!(
-            "Connected @{} with {} board(s).",
+            "Connected @{} with {} board(s); suggested a board for {suggested} draft(s).",
             conn.username,
             boards.len()
         ))
@@ -920,12 +924,19 @@ pub(super) async fn sync_boards(
     Form(f): Form<CsrfForm>,
 ) -> AppResult<Response> {
     user.check_csrf(&f.csrf)?;
-    let r = s
-        .engine
-        .sync_boards(user.account.id, user.actor())
-        .await
-        .map(|b| format!("{} board(s).", b.len()));
-    Ok(go("/settings", r.map_err(AppError::from)))
+    let r = async {
+        let boards = s.engine.sync_boards(user.account.id, user.actor()).await?;
+        let suggested = s
+            .engine
+            .suggest_missing_boards(user.account.id, user.actor())
+            .await?;
+        Ok(format!(
+            "{} board(s); suggested a board for {suggested} draft(s).",
+            boards.len()
+        ))
+    }
+    .await;
+    Ok(go("/settings", r))
 }
 
 // ----- analytics and audit ------------------------------------------------------------------
