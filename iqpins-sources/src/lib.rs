@@ -188,8 +188,15 @@ pub fn extract(input: &Input<'_>) -> Extraction {
                 Err(e) => (Vec::new(), vec![Problem::whole(&e)]),
             }
         }
-        InputKind::Feed => match feed::extract_feed(input.bytes, base.as_ref()) {
-            Ok(items) => (items, Vec::new()),
+        InputKind::Feed => match feed::extract_feed_lenient(input.bytes, base.as_ref()) {
+            Ok((items, None)) => (items, Vec::new()),
+            Ok((items, Some(note))) => (
+                items,
+                vec![Problem {
+                    line: None,
+                    message: note,
+                }],
+            ),
             Err(e) => (Vec::new(), vec![Problem::whole(&e)]),
         },
         InputKind::Csv => {

@@ -20,19 +20,104 @@ const CONTENT_SUMMARY_MAX: usize = 500;
 ///
 /// A feed that cannot be parsed gives [`Error::MalformedFeed`] with the parser's reason.
 pub fn extract_feed(bytes: &[u8], base: Option<&Url>) -> Result<Vec<ContentItem>> {
+    extract_feed_lenient(bytes, base).map(|(items, _)| items)
+}
+
+/// Like [`extract_feed`], and also says how the feed was repaired when it was not
+/// well-formed but could still be read: a `<rss>` root without a version, the Atom 0.3
+/// namespace, or namespace prefixes (`media:`, `itunes:`, …) used without a declaration.
+pub fn extract_feed_lenient(
+    bytes: &[u8],
+    base: Option<&Url>,
+) -> Result<(Vec<ContentItem>, Option<String>)> {
     if bytes.len() > MAX_FEED_BYTES {
         return Err(Error::MalformedFeed(format!(
             "feed of {} bytes is larger than the {MAX_FEED_BYTES}-byte limit",
             bytes.len()
         )));
     }
-    let parser = feed_rs::parser::Builder::new()
-        .base_uri(base.map(Url::as_str))
-        .build();
-    let feed = parser
-        .parse(bytes)
-        .map_err(|e| Error::MalformedFeed(e.to_string()))?;
-    Ok(items_of(&feed, base))
+    let parse = |b: &[u8]| {
+        feed_rs::parser::Builder::new()
+            .base_uri(base.map(Url::as_str))
+            .build()
+            .parse(b)
+    };
+    let (repaired, notes) = repair(bytes);
+    match parse(&repaired) {
+        Ok(feed) => {
+            let note = (!notes.is_empty()).then(|| {
+                format!(
+                    "the feed is not well-formed ({}); it was read leniently",
+                    notes.join("; ")
+                )
+            });
+            Ok((items_of(&feed, base), note))
+        }
+        Err(e) => Err(Error::MalformedFeed(e.to_string())),
+    }
+}
+
+/// Namespaces feeds use without declaring them.
+const KNOWN_PREFIXES: &[(&str, &str)] = &[
+    ("media", "http://search.yahoo.com/mrss/"),
+    ("itunes", "http://www.itunes.com/dtds/podcast-1.0.dtd"),
+    ("content", "http://purl.org/rss/1.0/modules/content/"),
+    ("dc", "http://purl.org/dc/elements/1.1/"),
+    ("atom", "http://www.w3.org/2005/Atom"),
+];
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// Repairs what feed readers commonly tolerate; returns the bytes and what was repaired.
+fn repair(bytes: &[u8]) -> (std::borrow::Cow<'_, [u8]>, Vec<String>) {
+    let mut notes = Vec::new();
+    let head_len = bytes.len().min(8192);
+    let Some(root) =
+        find(&bytes[..head_len], b"<rss").or_else(|| find(&bytes[..head_len], b"<feed"))
+    else {
+        return (bytes.into(), notes);
+    };
+    let Some(root_end) = bytes[root..]
+        .iter()
+        .position(|&c| c == b'>')
+        .map(|e| root + e)
+    else {
+        return (bytes.into(), notes);
+    };
+    let root_tag = &bytes[root..root_end];
+    let mut extra = String::new();
+    if root_tag.starts_with(b"<rss") && find(root_tag, b"version").is_none() {
+        extra.push_str(" version=\"2.0\"");
+        notes.push("the <rss> element has no version".to_owned());
+    }
+    for (prefix, ns) in KNOWN_PREFIXES {
+        let used = find(bytes, format!("<{prefix}:").as_bytes()).is_some();
+        let declared = find(bytes, format!("xmlns:{prefix}=").as_bytes()).is_some();
+        if used && !declared {
+            extra.push_str(&format!(" xmlns:{prefix}=\"{ns}\""));
+            notes.push(format!("the namespace prefix {prefix:?} is not declared"));
+        }
+    }
+    let atom03 =
+        root_tag.starts_with(b"<feed") && find(root_tag, b"http://purl.org/atom/ns#").is_some();
+    if extra.is_empty() && !atom03 {
+        return (bytes.into(), notes);
+    }
+    let mut out = Vec::with_capacity(bytes.len() + extra.len());
+    if atom03 {
+        // Atom 0.3 differs from 1.0 in little a reader of titles, links and dates needs.
+        let tag = String::from_utf8_lossy(root_tag)
+            .replace("http://purl.org/atom/ns#", "http://www.w3.org/2005/Atom");
+        out.extend_from_slice(&bytes[..root]);
+        out.extend_from_slice(tag.as_bytes());
+    } else {
+        out.extend_from_slice(&bytes[..root_end]);
+    }
+    out.extend_from_slice(extra.as_bytes());
+    out.extend_from_slice(&bytes[root_end..]);
+    (out.into(), notes)
 }
 
 /// The items of a parsed feed.

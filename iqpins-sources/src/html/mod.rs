@@ -203,19 +203,34 @@ pub fn extract_page(text: &str, base: Option<&Url>, readability: bool) -> Conten
         ids.entry(k).or_insert(v);
     }
     let reader = schema::Reader { ids: &ids, base };
+    let page_url = canonical_raw
+        .as_deref()
+        .and_then(|c| resolve(c, base))
+        .or_else(|| base.map(Url::to_string));
+    // The main entity: products before articles before pages; among several, the one
+    // that has an offer and the one whose URL is the page's (listings and "you may also
+    // like" blocks describe other products), then the first in the document.
     let main = nodes
         .iter()
         .chain(micro.iter())
-        .filter_map(|n| {
+        .enumerate()
+        .filter_map(|(i, n)| {
             let o = n.as_object()?;
             let kind = schema::class(&jsonld::types(o))?;
-            Some((kind, o))
+            let rank = match kind {
+                ContentKind::Product => 0,
+                ContentKind::Article => 1,
+                ContentKind::Page => 2,
+            };
+            let no_offer = !(o.contains_key("offers") || o.contains_key("hasVariant"));
+            let other_url = match (o.get("url").and_then(Value::as_str), &page_url) {
+                (Some(u), Some(p)) => resolve(u, base).is_some_and(|u| !same_page(&u, p)),
+                _ => false,
+            };
+            Some(((rank, no_offer, other_url, i), kind, o))
         })
-        .min_by_key(|(kind, _)| match kind {
-            ContentKind::Product => 0,
-            ContentKind::Article => 1,
-            ContentKind::Page => 2,
-        });
+        .min_by_key(|(key, _, _)| *key)
+        .map(|(_, kind, o)| (kind, o));
     let site_node = nodes
         .iter()
         .chain(micro.iter())
@@ -253,10 +268,29 @@ pub fn extract_page(text: &str, base: Option<&Url>, readability: bool) -> Conten
         url: base.map(Url::to_string),
         ..Facts::default()
     });
+    // An article's `<time datetime>` (not a product's: that dates reviews or offers).
+    if facts.published_at.is_none() && facts.kind != Some(ContentKind::Product) {
+        facts.published_at = doc
+            .select(&sel(
+                "time[pubdate][datetime], article time[datetime], time[datetime]",
+            ))
+            .next()
+            .and_then(|t| t.value().attr("datetime"))
+            .and_then(schema::parse_date);
+    }
     if readability && facts.summary.is_none() {
         facts.fill(readable(text, base));
     }
     facts.into_item()
+}
+
+/// Two URLs name the same page when they differ only in query, fragment or a final `/`.
+fn same_page(a: &str, b: &str) -> bool {
+    let strip = |u: &str| {
+        let u = u.split(['?', '#']).next().unwrap_or(u);
+        u.trim_end_matches('/').to_ascii_lowercase()
+    };
+    strip(a) == strip(b)
 }
 
 /// All `<meta>` name/property → content pairs, keys lower-cased, in document order.
@@ -273,7 +307,13 @@ fn metas(doc: &Html) -> Vec<(String, String)> {
         {
             // `property` may hold several space-separated names (RDFa).
             for k in key.split_whitespace() {
-                out.push((k.to_ascii_lowercase(), content.to_owned()));
+                let k = k.to_ascii_lowercase();
+                // Dublin Core is written `dc.title`, `dc:title`, `dcterms:title`.
+                let k = match k.strip_prefix("dc:").or_else(|| k.strip_prefix("dcterms:")) {
+                    Some(rest) => format!("dc.{rest}"),
+                    None => k.replacen("dcterms.", "dc.", 1),
+                };
+                out.push((k, content.to_owned()));
             }
         }
     }
@@ -435,11 +475,10 @@ fn plain_meta(doc: &Html, meta: &dyn Fn(&str) -> Option<String>, base: Option<&U
             .or_else(|| meta("parsely-title")),
         summary: meta("description")
             .or_else(|| meta("dc.description"))
-            .or_else(|| meta("dcterms.description"))
             .and_then(|d| plain(&d)),
-        author: meta("author")
+        author: meta("dc.creator")
+            .or_else(|| meta("author"))
             .or_else(|| meta("parsely-author"))
-            .or_else(|| meta("dc.creator"))
             .or_else(|| meta("sailthru.author"))
             .filter(|a| !a.starts_with("http")),
         published_at: [
@@ -449,9 +488,8 @@ fn plain_meta(doc: &Html, meta: &dyn Fn(&str) -> Option<String>, base: Option<&U
             "publish-date",
             "publish_date",
             "dc.date",
-            "dcterms.date",
             "dc.date.issued",
-            "dcterms.created",
+            "dc.created",
             "sailthru.date",
             "citation_publication_date",
         ]
@@ -461,6 +499,13 @@ fn plain_meta(doc: &Html, meta: &dyn Fn(&str) -> Option<String>, base: Option<&U
         category: meta("parsely-section"),
         ..Facts::default()
     };
+    // The document itself: its first heading.
+    if f.title.is_none() {
+        f.title = doc
+            .select(&sel("h1"))
+            .next()
+            .and_then(|h| plain(&h.text().collect::<Vec<_>>().join(" ")));
+    }
     if let Some(k) = meta("keywords").or_else(|| meta("news_keywords")) {
         f.keywords = k.split([',', ';']).filter_map(clean).collect();
     }
@@ -476,7 +521,7 @@ fn plain_meta(doc: &Html, meta: &dyn Fn(&str) -> Option<String>, base: Option<&U
 /// tracking pixels and icons whose declared size is under 50 pixels.
 fn body_images(doc: &Html, base: Option<&Url>) -> Vec<ImageRef> {
     let mut out: Vec<ImageRef> = Vec::new();
-    for img in doc.select(&sel("img")) {
+    for img in doc.select(&sel("img, video[poster]")) {
         if out.len() >= MAX_BODY_IMAGES {
             break;
         }
@@ -504,10 +549,30 @@ fn body_images(doc: &Html, base: Option<&Url>) -> Vec<ImageRef> {
 
 fn img_source(img: ElementRef<'_>, base: Option<&Url>) -> Option<String> {
     let v = img.value();
-    ["src", "data-src", "data-lazy-src", "data-original"]
+    let attrs: &[&str] = if v.name() == "video" {
+        &["poster"]
+    } else {
+        &["src", "data-src", "data-lazy-src", "data-original"]
+    };
+    attrs
         .iter()
         .filter_map(|a| v.attr(a))
         .find_map(|s| resolve(s, base))
+        .filter(|u| !is_media_file(u))
+}
+
+/// Video and audio files are sometimes put where images go; they are not images.
+fn is_media_file(url: &str) -> bool {
+    let path = url
+        .split(['?', '#'])
+        .next()
+        .unwrap_or(url)
+        .to_ascii_lowercase();
+    [
+        ".mp4", ".webm", ".mov", ".m4v", ".mp3", ".ogg", ".wav", ".m3u8",
+    ]
+    .iter()
+    .any(|e| path.ends_with(e))
 }
 
 /// The readability pass: an excerpt (and byline, date) when the page states no summary.

@@ -66,7 +66,12 @@ pub(crate) const PAGE_TYPES: &[&str] = &[
 
 /// How strongly a node describes the page: products, then articles, then web pages.
 pub(crate) fn class(types: &[String]) -> Option<ContentKind> {
-    let has = |list: &[&str]| types.iter().any(|t| list.contains(&t.as_str()));
+    // Pages are written by people: `"@type": "product"` means Product.
+    let has = |list: &[&str]| {
+        types
+            .iter()
+            .any(|t| list.iter().any(|l| l.eq_ignore_ascii_case(t)))
+    };
     if has(PRODUCT_TYPES) {
         Some(ContentKind::Product)
     } else if has(ARTICLE_TYPES) {
@@ -202,7 +207,9 @@ impl Reader<'_> {
             self.get_text(node, &["headline", "name", "alternativeHeadline"])
         } else {
             self.get_text(node, &["name", "headline"])
-        };
+        }
+        // A link marked up as the name is no name.
+        .filter(|t| !t.starts_with("http://") && !t.starts_with("https://"));
         f.summary = self.get_text(node, &["description", "abstract"]);
         f.url = node
             .get("url")
