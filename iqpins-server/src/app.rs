@@ -64,6 +64,24 @@ impl Importer for SourcesImporter {
         Ok(imported(iqpins_sources::extract(&input)))
     }
 
+    async fn fetch_image(&self, url: &str) -> iqpins_core::Result<Vec<u8>> {
+        let fetched = self
+            .fetcher
+            .get_image(url)
+            .await
+            .map_err(|e| iqpins_core::Error::Fetch {
+                url: url.to_owned(),
+                reason: e.to_string(),
+            })?;
+        if !(200..300).contains(&fetched.status) {
+            return Err(iqpins_core::Error::Fetch {
+                url: url.to_owned(),
+                reason: format!("HTTP {}", fetched.status),
+            });
+        }
+        Ok(fetched.body)
+    }
+
     fn file_items(&self, file_name: &str, bytes: &[u8]) -> Imported {
         imported(iqpins_sources::extract(
             &iqpins_sources::Input::new(bytes).name(file_name),
@@ -138,6 +156,7 @@ pub fn state(parts: &ServerParts) -> AppState {
         importer: parts.importer.clone(),
         writer: Arc::new(TemplateWriter::new()),
         config: parts.web.clone(),
+        creatives: web::CreativeCache::default(),
     }))
 }
 

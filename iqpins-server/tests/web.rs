@@ -31,6 +31,12 @@ impl Importer for ShopImporter {
             errors: vec!["line 3: no title".into()],
         })
     }
+    async fn fetch_image(&self, url: &str) -> Result<Vec<u8>> {
+        Err(Error::Fetch {
+            url: url.to_owned(),
+            reason: "no network in this test".into(),
+        })
+    }
     fn file_items(&self, _: &str, bytes: &[u8]) -> Imported {
         Imported {
             items: String::from_utf8_lossy(bytes)
@@ -60,6 +66,7 @@ fn app() -> (axum::Router, Arc<MemoryStore>) {
             allow_signup: true,
             login_hint: None,
         },
+        creatives: Default::default(),
     }));
     (web::router(state), store)
 }

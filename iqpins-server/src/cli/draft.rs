@@ -385,7 +385,14 @@ async fn load(input: &str, fetcher: &SafeFetcher) -> Result<Loaded, String> {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| input.to_owned());
-        let dir = path.parent().map(Path::to_path_buf);
+        // `mug.html` has the parent `""`, which is the current directory.
+        let dir = path.parent().map(|p| {
+            if p.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                p.to_path_buf()
+            }
+        });
         (bytes, name, None, dir, None)
     };
     let mut source = iqpins_sources::Input::new(&bytes);
@@ -507,7 +514,7 @@ async fn picture_bytes(
         match u.scheme() {
             "http" | "https" => {
                 return fetcher
-                    .get(src)
+                    .get_image(src)
                     .await
                     .map(|f| f.body)
                     .map_err(|e| e.to_string());

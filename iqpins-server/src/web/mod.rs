@@ -35,6 +35,32 @@ pub trait Importer: Send + Sync {
     async fn fetch_items(&self, kind: &SourceKind) -> Result<Imported, iqpins_core::Error>;
     /// Extracts an uploaded CSV/TSV file.
     fn file_items(&self, file_name: &str, bytes: &[u8]) -> Imported;
+    /// Fetches an image of a draft (for the creative preview), under the same rules.
+    async fn fetch_image(&self, url: &str) -> Result<Vec<u8>, iqpins_core::Error>;
+}
+
+/// Rendered creatives by draft and revision, so a review page does not render twice.
+#[derive(Default)]
+pub struct CreativeCache(
+    std::sync::Mutex<std::collections::HashMap<(iqpins_core::DraftId, u32), Arc<Vec<u8>>>>,
+);
+
+impl CreativeCache {
+    /// Entries kept at most; the cache starts over when full.
+    pub const MAX: usize = 256;
+
+    fn get(&self, key: (iqpins_core::DraftId, u32)) -> Option<Arc<Vec<u8>>> {
+        self.0.lock().ok()?.get(&key).cloned()
+    }
+
+    fn put(&self, key: (iqpins_core::DraftId, u32), bytes: Arc<Vec<u8>>) {
+        if let Ok(mut m) = self.0.lock() {
+            if m.len() >= Self::MAX {
+                m.clear();
+            }
+            m.insert(key, bytes);
+        }
+    }
 }
 
 /// Settings of the web layer.
@@ -62,6 +88,8 @@ pub struct AppInner {
     pub writer: Arc<dyn CopyWriter>,
     /// Settings.
     pub config: WebConfig,
+    /// Rendered creatives.
+    pub creatives: CreativeCache,
 }
 
 /// Cheaply clonable handle on [`AppInner`].
@@ -84,6 +112,7 @@ pub fn router(state: AppState) -> Router {
         .route("/logout", post(pages::logout))
         .route("/drafts", get(pages::drafts))
         .route("/drafts/{id}", post(pages::draft_action))
+        .route("/drafts/{id}/creative.jpg", get(pages::creative))
         .route("/sources", get(pages::sources).post(pages::add_source))
         .route("/sources/upload", post(pages::upload_source))
         .route("/settings", get(pages::settings))

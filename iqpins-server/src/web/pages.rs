@@ -579,6 +579,61 @@ pub(super) async fn draft_action(
     Ok(go(&path, apply_draft_action(&s, &user, id, &f).await))
 }
 
+/// The draft's 1000×1500 creative (its photo, title band, price badge and domain),
+/// rendered from the current revision.
+pub(super) async fn creative(
+    State(s): State<AppState>,
+    user: User,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let id: DraftId = id.trim_end_matches(".jpg").parse()?;
+    let d = s.store.get_draft(user.account.id, id).await?;
+    let key = (d.id, d.revision);
+    let bytes = match s.creatives.get(key) {
+        Some(b) => b,
+        None => {
+            let url = d.content.image.url.as_ref().ok_or_else(|| {
+                iqpins_core::Error::invalid("image_url", "this draft has no image")
+            })?;
+            let photo = s.importer.fetch_image(url.as_str()).await?;
+            let price = match d.item_id {
+                Some(item) => s
+                    .store
+                    .list_items(user.account.id, d.source_id)
+                    .await?
+                    .into_iter()
+                    .find(|i| i.id == item)
+                    .and_then(|i| i.item.price)
+                    .map(|p| p.display()),
+                None => None,
+            };
+            let mut spec = iqpins_creative::CreativeSpec::new(d.content.title.as_str());
+            spec.price = price;
+            spec.domain = d
+                .content
+                .link
+                .as_ref()
+                .map(|l| l.host().trim_start_matches("www.").to_owned());
+            let rendered =
+                tokio::task::spawn_blocking(move || iqpins_creative::render(&photo, &spec))
+                    .await
+                    .map_err(|e| AppError::BadRequest(e.to_string()))?
+                    .map_err(|e| iqpins_core::Error::invalid("image", e.to_string()))?;
+            let rendered = std::sync::Arc::new(rendered);
+            s.creatives.put(key, rendered.clone());
+            rendered
+        }
+    };
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "image/jpeg"),
+            (axum::http::header::CACHE_CONTROL, "private, max-age=300"),
+        ],
+        bytes.as_ref().clone(),
+    )
+        .into_response())
+}
+
 // ----- sources --------------------------------------------------------------------------
 
 #[derive(Template)]
