@@ -4,6 +4,9 @@
 //!
 //! The corpus must be present: this test fails, never skips, without it.
 
+// Test helpers outside `#[test]` functions unwrap too.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

@@ -3,6 +3,9 @@
 //! and the only server contacted is a mockito server on 127.0.0.1, allow-listed, whose
 //! redirects to internal addresses must be refused before connecting.
 
+// Test helpers outside `#[test]` functions unwrap too.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, Mutex};

@@ -1,6 +1,9 @@
 //! Bad input never panics: empty, binary, huge, truncated and hostile inputs give clear
 //! errors, and random bytes and mutated corpus files go through every parser.
 
+// Test helpers outside `#[test]` functions unwrap too.
+#![allow(clippy::unwrap_used)]
+
 use std::path::Path;
 
 use iqpins_sources::csv::{CsvItems, CsvOptions};

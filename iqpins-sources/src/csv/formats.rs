@@ -258,12 +258,11 @@ fn woocommerce(
         if !keys.iter().any(|k| k == parent) {
             return;
         }
-        if item.price.is_none() {
-            if let Some(p) = ctx.first(&["sale price", "regular price"]) {
-                if let Ok(Some(m)) = ctx.price(p, None) {
-                    item.price = Some(m);
-                }
-            }
+        if item.price.is_none()
+            && let Some(p) = ctx.first(&["sale price", "regular price"])
+            && let Ok(Some(m)) = ctx.price(p, None)
+        {
+            item.price = Some(m);
         }
         if item.availability.is_none() {
             item.availability = woo_availability(ctx);

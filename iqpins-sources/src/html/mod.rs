@@ -237,20 +237,22 @@ pub fn extract_page(text: &str, base: Option<&Url>, readability: bool) -> Conten
         .filter_map(Value::as_object)
         .find(|o| jsonld::types(o).iter().any(|t| t == "WebSite"));
 
-    let mut facts = Facts::default();
-    // Where the page lives: canonical first.
-    facts.url = canonical_raw
-        .as_deref()
-        .and_then(|c| resolve(c, base))
-        .or_else(|| meta("og:url").and_then(|u| resolve(&u, base)));
-    facts.lang = doc
-        .root_element()
-        .value()
-        .attr("lang")
-        .or_else(|| doc.root_element().value().attr("xml:lang"))
-        .and_then(clean)
-        .or_else(|| meta("content-language"));
-    facts.site_name = meta("og:site_name");
+    // Where the page lives (canonical first), its language and site name.
+    let mut facts = Facts {
+        url: canonical_raw
+            .as_deref()
+            .and_then(|c| resolve(c, base))
+            .or_else(|| meta("og:url").and_then(|u| resolve(&u, base))),
+        lang: doc
+            .root_element()
+            .value()
+            .attr("lang")
+            .or_else(|| doc.root_element().value().attr("xml:lang"))
+            .and_then(clean)
+            .or_else(|| meta("content-language")),
+        site_name: meta("og:site_name"),
+        ..Facts::default()
+    };
     if let Some((kind, node)) = main {
         facts.fill(reader.facts(node, kind));
     }
