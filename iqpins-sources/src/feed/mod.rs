@@ -73,6 +73,28 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 /// Repairs what feed readers commonly tolerate; returns the bytes and what was repaired.
 fn repair(bytes: &[u8]) -> (std::borrow::Cow<'_, [u8]>, Vec<String>) {
     let mut notes = Vec::new();
+    // Text that is not UTF-8 and declares no encoding: sniff it and read it as UTF-8.
+    let head = &bytes[..bytes.len().min(512)];
+    if std::str::from_utf8(bytes).is_err()
+        && find(head, b"encoding=").is_none()
+        && !bytes.starts_with(b"\xFF\xFE")
+        && !bytes.starts_with(b"\xFE\xFF")
+    {
+        let mut det = chardetng::EncodingDetector::new();
+        det.feed(
+            &bytes[..bytes.len().min(64 * 1024)],
+            bytes.len() <= 64 * 1024,
+        );
+        let enc = det.guess(None, true);
+        let text = enc.decode(bytes).0.into_owned();
+        notes.push(format!(
+            "its encoding is not declared (read as {})",
+            enc.name()
+        ));
+        let (fixed, more) = repair(text.as_bytes());
+        notes.extend(more);
+        return (fixed.into_owned().into(), notes);
+    }
     let head_len = bytes.len().min(8192);
     let Some(root) =
         find(&bytes[..head_len], b"<rss").or_else(|| find(&bytes[..head_len], b"<feed"))
