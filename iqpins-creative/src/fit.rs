@@ -236,7 +236,7 @@ mod tests {
     #[test]
     fn a_very_wide_image_is_letterboxed_in_auto_mode() {
         let src = RgbImage::from_pixel(4000, 500, Rgb([10, 120, 10]));
-        let pic = fit(&src, 1000, 1200, FitMode::Auto, 0.55).unwrap();
+        let pic = fit(&src, 1000, 1200, FitMode::Auto, 0.5).unwrap();
         assert_eq!(pic.image.dimensions(), (1000, 1200));
         // The bars are the image's own colour.
         assert_eq!(pic.image.get_pixel(500, 5).0, [10, 120, 10]);
@@ -245,7 +245,7 @@ mod tests {
     #[test]
     fn cover_fills_the_area_exactly() {
         let src = with_square(800, 600, 100, 100, 50);
-        let pic = fit(&src, 1000, 1200, FitMode::Cover, 0.55).unwrap();
+        let pic = fit(&src, 1000, 1200, FitMode::Cover, 0.5).unwrap();
         assert_eq!(pic.image.dimensions(), (1000, 1200));
     }
 }

@@ -67,6 +67,9 @@ impl<'a> Fonts<'a> {
             Style::Bold => 0,
             Style::Regular => 1,
         };
+        if is_invisible(c) {
+            return Resolved::Skip;
+        }
         let order = std::iter::once(first).chain(2..self.faces.len());
         for i in order {
             let id = self.faces[i].glyph_id(c);
@@ -74,7 +77,7 @@ impl<'a> Fonts<'a> {
                 return Resolved::Glyph(i, id);
             }
         }
-        if is_invisible(c) || is_emoji(c) {
+        if is_emoji(c) {
             Resolved::Skip
         } else {
             // The "missing glyph" box of the primary face: the reader sees something is there.
@@ -181,6 +184,62 @@ fn is_invisible(c: char) -> bool {
         | '\u{E0100}'..='\u{E01EF}')
 }
 
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Closing punctuation that must not begin a line (CJK line-breaking rules).
+fn is_closing(c: char) -> bool {
+    matches!(
+        c,
+        '，' | '。'
+            | '、'
+            | '：'
+            | '；'
+            | '！'
+            | '？'
+            | '）'
+            | '」'
+            | '』'
+            | '】'
+            | '〉'
+            | '》'
+            | '〕'
+            | '］'
+            | '｝'
+            | '…'
+            | '‥'
+            | 'ー'
+            | 'ぁ'
+            | 'ぃ'
+            | 'ぅ'
+            | 'ぇ'
+            | 'ぉ'
+            | 'っ'
+            | 'ゃ'
+            | 'ゅ'
+            | 'ょ'
+            | 'ァ'
+            | 'ィ'
+            | 'ゥ'
+            | 'ェ'
+            | 'ォ'
+            | 'ッ'
+            | 'ャ'
+            | 'ュ'
+            | 'ョ'
+            | ','
+            | '.'
+            | '!'
+            | '?'
+            | ')'
+            | ']'
+            | '}'
+            | ':'
+            | ';'
+    )
+}
+
 /// Emoji and pictographs: dropped when no font has them, since a box would be noise.
 fn is_emoji(c: char) -> bool {
     matches!(c,
@@ -196,15 +255,20 @@ fn is_wide(c: char) -> bool {
         | '\u{FFE0}'..='\u{FFE6}' | '\u{20000}'..='\u{3FFFD}')
 }
 
-/// Collapses whitespace and control characters into single spaces, trims, and keeps at most
-/// [`MAX_CHARS`] characters. Returns the text and whether it was cut.
-fn normalise(s: &str) -> (String, bool) {
+/// Collapses whitespace and control characters into single spaces, drops what is never
+/// drawn (so a dropped emoji leaves no double space), trims, and keeps at most [`MAX_CHARS`]
+/// characters. Returns the text and whether it was cut.
+fn normalise(fonts: &Fonts<'_>, s: &str, style: Style) -> (String, bool) {
     let mut out = String::new();
     let mut count = 0;
     let mut space = false;
     for c in s.chars() {
         if c.is_whitespace() || c.is_control() {
             space = !out.is_empty();
+            continue;
+        }
+        // Bidi controls stay: they steer the reordering and are not drawn.
+        if matches!(fonts.resolve(c, style), Resolved::Skip) && !is_bidi_control(c) {
             continue;
         }
         if count >= MAX_CHARS {
@@ -230,7 +294,7 @@ pub(crate) struct Title {
 /// Wraps and sizes the title: the largest size at which it fits in three lines, else the
 /// smallest size with the third line ellipsised.
 pub(crate) fn layout_title(fonts: &Fonts<'_>, title: &str) -> Title {
-    let (text, cut) = normalise(title);
+    let (text, cut) = normalise(fonts, title, Style::Bold);
     let mut last = None;
     for size in TITLE_SIZES {
         let lines = wrap(fonts, &text, size, Style::Bold, MAX_LINES + 1);
@@ -288,6 +352,7 @@ fn wrap(fonts: &Fonts<'_>, text: &str, size: f32, style: Style, max_lines: usize
         .iter()
         .map(|g| fonts.width(g, size, style))
         .collect();
+    let hyphen_w = fonts.width("-", size, style);
     let mut lines = Vec::new();
     let mut start = 0;
     while start < graphemes.len() && lines.len() < max_lines {
@@ -297,28 +362,49 @@ fn wrap(fonts: &Fonts<'_>, text: &str, size: f32, style: Style, max_lines: usize
         let mut i = start;
         let mut end = graphemes.len();
         let mut next = graphemes.len();
+        let mut hyphen = false;
         while i < graphemes.len() {
             let g = graphemes[i];
             let is_space = g == " ";
             if is_space {
                 last_break = Some((i, i + 1));
-            } else if i > start && starts_wide(g) {
+            } else if i > start && starts_wide(g) && !starts_closing(g) {
                 last_break = Some((i, i));
             }
             if !is_space && width + widths[i] > MAX_LINE && i > start {
-                (end, next) = match last_break {
-                    Some(b) if b.0 > start => b,
-                    _ => (i, i),
+                (end, next, hyphen) = match last_break {
+                    Some(b) if b.0 > start => (b.0, b.1, false),
+                    // No break opportunity: break the word, with a hyphen between letters.
+                    _ => {
+                        let letters = !starts_wide(g)
+                            && g.chars().all(char::is_alphanumeric)
+                            && graphemes[i - 1].chars().all(char::is_alphanumeric);
+                        let mut cut = i;
+                        if letters {
+                            let mut w = width;
+                            while cut > start + 1 && w + hyphen_w > MAX_LINE {
+                                cut -= 1;
+                                w -= widths[cut];
+                            }
+                        }
+                        (cut, cut, letters)
+                    }
                 };
                 break;
             }
             width += widths[i];
-            if !is_space && (starts_wide(g) || g.ends_with(['-', '/', '–'])) {
+            if !is_space
+                && (starts_wide(g) || g.ends_with(['-', '/', '–']))
+                && !graphemes.get(i + 1).is_some_and(|n| starts_closing(n))
+            {
                 last_break = Some((i + 1, i + 1));
             }
             i += 1;
         }
-        let line = graphemes[start..end].concat().trim().to_string();
+        let mut line = graphemes[start..end].concat().trim().to_string();
+        if hyphen {
+            line.push('-');
+        }
         if !line.is_empty() {
             lines.push(line);
         }
@@ -328,6 +414,10 @@ fn wrap(fonts: &Fonts<'_>, text: &str, size: f32, style: Style, max_lines: usize
         }
     }
     lines
+}
+
+fn starts_closing(g: &str) -> bool {
+    g.chars().next().is_some_and(is_closing)
 }
 
 fn starts_wide(g: &str) -> bool {
@@ -377,7 +467,7 @@ pub(crate) fn draw_band(
         if !title.lines.is_empty() {
             top += FOOTER_GAP as f32;
         }
-        let (text, _) = normalise(footer);
+        let (text, _) = normalise(fonts, footer, Style::Regular);
         let text = visual_order(&ellipsise(fonts, &text, FOOTER_SIZE, Style::Regular, false));
         let w = fonts.width(&text, FOOTER_SIZE, Style::Regular);
         let x = ((WIDTH as f32 - w) / 2.0).max(MARGIN as f32);
@@ -405,7 +495,7 @@ pub(crate) fn draw_badge(
     background: [u8; 3],
     color: [u8; 3],
 ) {
-    let (text, _) = normalise(price);
+    let (text, _) = normalise(fonts, price, Style::Bold);
     // A badge is at most half the width.
     let max = MAX_LINE / 2.0;
     let mut text = visual_order(&text);
@@ -491,7 +581,8 @@ mod tests {
         let word = "Donaudampfschifffahrtsgesellschaftskapitänsmützenabzeichen";
         let lines = wrap(&fonts(), word, 80.0, Style::Bold, 10);
         assert!(lines.len() >= 2);
-        assert_eq!(lines.concat(), word);
+        assert!(lines[0].ends_with('-'));
+        assert_eq!(lines.concat().replace('-', ""), word);
         for l in &lines {
             assert!(fonts().width(l, 80.0, Style::Bold) <= MAX_LINE);
         }
@@ -522,6 +613,9 @@ mod tests {
         let lines = wrap(&fonts(), text, 80.0, Style::Bold, 10);
         assert!(lines.len() >= 2);
         assert_eq!(lines.concat(), text);
+        for l in &lines[1..] {
+            assert!(!l.starts_with(['，', '、']), "{l}");
+        }
     }
 
     #[test]
@@ -541,6 +635,9 @@ mod tests {
 
     #[test]
     fn whitespace_and_controls_collapse() {
-        assert_eq!(normalise("  a\n\tb \u{0}  c ").0, "a b c");
+        assert_eq!(
+            normalise(&fonts(), "  a\n\tb \u{0}  c 😀 d", Style::Bold).0,
+            "a b c d"
+        );
     }
 }
