@@ -160,25 +160,30 @@ pub fn state(parts: &ServerParts) -> AppState {
     }))
 }
 
-/// Serves `router` on `listener` with the scheduler worker beside it, until Ctrl-C.
+/// Serves `router` on `listener` with the scheduler worker beside it, until `shutdown`
+/// completes; then stops the worker after its current pass.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     router: axum::Router,
     state: &AppState,
     worker_config: WorkerConfig,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let (stop_tx, stop_rx) = watch::channel(false);
     let worker = tokio::spawn(worker::run(state.engine.clone(), worker_config, stop_rx));
     let addr: SocketAddr = listener.local_addr()?;
     tracing::info!(%addr, "serving");
     let result = axum::serve(listener, router)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+        .with_graceful_shutdown(shutdown)
         .await;
     let _ = stop_tx.send(true);
     let _ = worker.await;
     result
+}
+
+/// Completes on Ctrl-C (or at once if the signal cannot be watched).
+pub async fn ctrl_c() {
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// The dashboard router for `state`.

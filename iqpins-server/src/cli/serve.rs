@@ -111,7 +111,13 @@ async fn serve(args: Args) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.bind))?;
     println!("IQ Pins on {public} (listening on {})", args.bind);
-    app::serve(listener, app::router(state.clone()), &state, parts.worker)
-        .await
-        .map_err(|e| e.to_string())
+    app::serve(
+        listener,
+        app::router(state.clone()),
+        &state,
+        parts.worker,
+        app::ctrl_c(),
+    )
+    .await
+    .map_err(|e| e.to_string())
 }

@@ -210,7 +210,10 @@ impl From<&AuditEvent> for EventView {
             action: e.action.clone(),
             draft: e
                 .draft_id
-                .map(|d| d.to_string()[..8].to_owned())
+                .map(|d| {
+                    let s = d.to_string();
+                    s[s.len() - 8..].to_owned()
+                })
                 .unwrap_or_default(),
             outcome: match e.outcome {
                 Outcome::Ok => "ok",
