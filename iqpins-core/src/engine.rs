@@ -33,6 +33,9 @@ pub const WORKER: &str = "worker";
 /// Refresh access tokens that expire sooner than this.
 const REFRESH_AHEAD: chrono::Duration = chrono::Duration::minutes(5);
 
+/// The first retry delay unless [`Engine::with_retry_base`] sets another.
+pub const DEFAULT_RETRY_BASE: Duration = Duration::from_secs(30);
+
 /// Attempts after which a draft that keeps failing with retryable errors is given up.
 pub const MAX_ATTEMPTS: u32 = 8;
 
@@ -59,6 +62,7 @@ pub struct Engine {
     store: Arc<dyn Store>,
     pinterest: Option<Arc<dyn Pinterest>>,
     clock: Arc<dyn Clock>,
+    retry_base: Duration,
 }
 
 impl std::fmt::Debug for Engine {
@@ -80,7 +84,25 @@ impl Engine {
             store,
             pinterest,
             clock,
+            retry_base: DEFAULT_RETRY_BASE,
         }
+    }
+
+    /// Sets the first retry delay (doubling per attempt, capped at an hour); 30 s unless
+    /// set. Tests and simulations use a short one.
+    pub fn with_retry_base(mut self, base: Duration) -> Self {
+        self.retry_base = base;
+        self
+    }
+
+    fn retry_delay(&self, d: &Draft, retry_after: Option<Duration>) -> chrono::Duration {
+        chrono::Duration::from_std(Self::backoff_from(
+            self.retry_base,
+            d.id,
+            d.attempts,
+            retry_after,
+        ))
+        .unwrap_or_default()
     }
 
     /// The store.
@@ -777,17 +799,28 @@ impl Engine {
 
     /// When to try again after `attempts` failures: exponential from 30 s, at most 1 h,
     /// with a jitter of up to 25 % derived from the draft id (spreads retries, stays
-    /// deterministic for tests).
+    /// deterministic for tests). `retry_after` (Pinterest's `Retry-After`) wins.
     pub fn backoff(id: DraftId, attempts: u32, retry_after: Option<Duration>) -> Duration {
+        Self::backoff_from(DEFAULT_RETRY_BASE, id, attempts, retry_after)
+    }
+
+    /// [`Engine::backoff`] from another first delay.
+    pub fn backoff_from(
+        base: Duration,
+        id: DraftId,
+        attempts: u32,
+        retry_after: Option<Duration>,
+    ) -> Duration {
         if let Some(ra) = retry_after {
             return ra;
         }
-        let base = 30u64
+        let base_ms = u64::try_from(base.as_millis()).unwrap_or(u64::MAX);
+        let ms = base_ms
             .saturating_mul(1u64 << attempts.saturating_sub(1).min(7))
-            .min(3600);
+            .min(3_600_000);
         let h = Sha256::digest(format!("{id}:{attempts}").as_bytes());
-        let jitter = u64::from(h[0]) * base / 4 / 255;
-        Duration::from_secs(base + jitter)
+        let jitter = u64::from(h[0]) * ms / 4 / 255;
+        Duration::from_millis(ms + jitter)
     }
 
     /// A valid access token for the account, refreshing it ahead of expiry. A failed
@@ -943,9 +976,7 @@ impl Engine {
                     .await;
             }
             Err(Error::Pinterest(e)) => {
-                let at = now
-                    + chrono::Duration::from_std(Self::backoff(d.id, d.attempts, e.retry_after))
-                        .unwrap_or_default();
+                let at = now + self.retry_delay(&d, e.retry_after);
                 return self
                     .mark_retry(d, at, &format!("token refresh failed: {e}"))
                     .await;
@@ -979,9 +1010,7 @@ impl Engine {
             Err(e) => {
                 self.api_error(account, Some(d.id), "create_pin", &e)
                     .await?;
-                let backoff =
-                    chrono::Duration::from_std(Self::backoff(d.id, d.attempts, e.retry_after))
-                        .unwrap_or_default();
+                let backoff = self.retry_delay(&d, e.retry_after);
                 match e.kind {
                     PinterestErrorKind::RateLimited | PinterestErrorKind::Transport
                         if d.attempts < MAX_ATTEMPTS =>
@@ -1059,9 +1088,7 @@ impl Engine {
                 .await
             }
             None => {
-                let retry_at = self.clock.now()
-                    + chrono::Duration::from_std(Self::backoff(d.id, d.attempts, None))
-                        .unwrap_or_default();
+                let retry_at = self.clock.now() + self.retry_delay(&d, None);
                 self.worker_step(
                     d,
                     DraftEvent::NotFound { retry_at },
