@@ -173,15 +173,21 @@ const SMALL_WORDS: [&str; 24] = [
     "le", "les", "et", "du", "des", "und", "der", "die", "das",
 ];
 
+/// `HAND-THROWN` → `Hand-Thrown`: each hyphenated part capitalised.
 fn capitalise(word: &str) -> String {
-    let mut cs = word.chars();
-    match cs.next() {
-        Some(first) => first
-            .to_uppercase()
-            .chain(cs.flat_map(char::to_lowercase))
-            .collect(),
-        None => String::new(),
-    }
+    word.split('-')
+        .map(|part| {
+            let mut cs = part.chars();
+            match cs.next() {
+                Some(first) => first
+                    .to_uppercase()
+                    .chain(cs.flat_map(char::to_lowercase))
+                    .collect(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<String>>()
+        .join("-")
 }
 
 /// Common acronyms that stay upper case in a de-shouted title.
@@ -392,6 +398,10 @@ mod tests {
             "LEGO Classic Bricks Box"
         );
         assert_eq!(unshout("Normal Title", &[]), "Normal Title");
+        assert_eq!(
+            unshout("HAND-THROWN STONEWARE MUG", &[]),
+            "Hand-Thrown Stoneware Mug"
+        );
     }
 
     #[test]
