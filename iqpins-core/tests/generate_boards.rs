@@ -394,6 +394,69 @@ fn board_suggestions_match_what_a_person_would_choose() {
     );
 }
 
+/// Boards and items in the same language other than English: accents, plurals, German
+/// compounds' inflections and Japanese without spaces.
+#[test]
+fn boards_in_other_languages_match_items_in_those_languages() {
+    let boards = vec![
+        board(
+            "201",
+            "Recettes de cuisine",
+            "Plats, desserts et pâtisserie maison",
+        ),
+        board(
+            "202",
+            "Décoration intérieure",
+            "Idées déco pour le salon et la chambre",
+        ),
+        board("203", "Gartenideen", "Pflanzen, Beete und Gartenmöbel"),
+        board("204", "Küche", "Küchenhelfer, Töpfe und Geschirr"),
+        board("205", "和食レシピ", "簡単な和食の作り方"),
+        board("206", "旅行", "国内旅行と海外旅行のガイド"),
+        board("207", "Recetas", "Postres, cenas y comidas fáciles"),
+        board("208", "Viajes", "Destinos y guías de viaje"),
+    ];
+    let index = BoardIndex::new(&boards);
+    let cases: &[(&str, &str, &[&str], &str)] = &[
+        (
+            "Tarte tatin aux pommes caramélisées",
+            "Desserts",
+            &["pâtisserie"],
+            "201",
+        ),
+        (
+            "Coussins en velours pour le salon",
+            "Déco",
+            &["decoration"],
+            "202",
+        ),
+        ("Hochbeet aus Holz für Gemüse", "Garten", &["beet"], "203"),
+        (
+            "Gusseiserner Topf, 24 cm",
+            "Küchenhelfer",
+            &["töpfe"],
+            "204",
+        ),
+        ("本格的な和食の肉じゃがレシピ", "和食", &[], "205"),
+        ("京都旅行のおすすめガイド", "旅行", &[], "206"),
+        ("Receta fácil de flan casero", "Postres", &["receta"], "207"),
+        (
+            "Guía de viaje: Lisboa en tres días",
+            "Viajes",
+            &["destinos"],
+            "208",
+        ),
+    ];
+    for (title, category, keywords, expected) in cases {
+        let got = index.suggest(&item(title, category, keywords));
+        assert_eq!(
+            got.as_ref().map(|s| s.id.as_str()),
+            Some(*expected),
+            "{title}: {got:?}"
+        );
+    }
+}
+
 #[test]
 fn an_unrelated_item_gets_no_board() {
     let index = BoardIndex::new(&boards());

@@ -452,17 +452,20 @@ impl CopyWriter for TemplateWriter {
             .as_deref()
             .and_then(|u| destination(cap_chars(u, 4096), &utm_pairs(ctx)));
         let description = PinDescription::parse(description(item, &facts, ctx.max_hashtags))?;
+        let ranked = rank_images(&item.images, item.title.as_deref());
+        // A picture that is no public URL (a file next to the input) can still be
+        // rendered into a creative; its alt text describes it.
+        let best_alt = ranked.first().and_then(|r| r.image.alt.clone());
         // Only images Pinterest can fetch (http/https) can be a draft's image_url.
-        let images: Vec<(DestinationUrl, Option<String>)> =
-            rank_images(&item.images, item.title.as_deref())
-                .into_iter()
-                .filter_map(|r| {
-                    DestinationUrl::parse_field("image_url", cap_chars(&r.image.url, 4096))
-                        .ok()
-                        .map(|u| (u, r.image.alt))
-                })
-                .take(usize::from(MAX_VARIANTS))
-                .collect();
+        let images: Vec<(DestinationUrl, Option<String>)> = ranked
+            .into_iter()
+            .filter_map(|r| {
+                DestinationUrl::parse_field("image_url", cap_chars(&r.image.url, 4096))
+                    .ok()
+                    .map(|u| (u, r.image.alt))
+            })
+            .take(usize::from(MAX_VARIANTS))
+            .collect();
         let mut flags = Vec::new();
         flags.extend(facts.title_flag.clone());
         if images.is_empty() {
@@ -500,7 +503,10 @@ impl CopyWriter for TemplateWriter {
             if !seen.insert(key) {
                 continue;
             }
-            let alt = alt_text(image.and_then(|(_, a)| a.as_deref()), &facts);
+            let alt = match image {
+                Some((_, a)) => alt_text(a.as_deref(), &facts),
+                None => alt_text(best_alt.as_deref(), &facts),
+            };
             out.push(DraftCopy {
                 title: PinTitle::parse(&title)?,
                 description: description.clone(),
