@@ -142,6 +142,22 @@ fn short(s: Option<&str>) -> Option<String> {
     (!v.is_empty()).then_some(v)
 }
 
+/// A site name short enough for a call to action: the part before a separator
+/// (`craigslist SF bay area | apts/housing` → `craigslist SF bay area`); `None` when even
+/// that is longer than 40 characters (the host is used instead).
+fn short_site(site: &str) -> Option<String> {
+    let cut = SITE_SEPARATORS
+        .iter()
+        .filter_map(|sep| site.find(sep))
+        .min()
+        .unwrap_or(site.len());
+    let first = site[..cut].trim();
+    (!first.is_empty() && char_count(first) <= 40).then(|| first.to_owned())
+}
+
+/// Separators inside a site name.
+const SITE_SEPARATORS: [&str; 6] = [" | ", " – ", " — ", " - ", " · ", "｜"];
+
 /// The most specific part of a category breadcrumb: `Home > Kitchen > Mugs` → `Mugs`.
 pub fn category_leaf(category: &str) -> Option<String> {
     let leaf = cap_chars(category, 1000)
@@ -247,7 +263,7 @@ impl Facts {
             title,
             title_flag,
             brand,
-            site: site.or(host),
+            site: site.as_deref().and_then(short_site).or(host),
             category,
             price,
         })
@@ -378,7 +394,16 @@ fn description(item: &ContentItem, facts: &Facts, max_hashtags: u8) -> String {
         end = tail(false);
     }
     let room = DESCRIPTION_MAX.saturating_sub(char_count(&end) + 1);
-    let body = truncate_words(&summary, room);
+    let mut body = truncate_words(&summary, room);
+    // The facts start a new sentence.
+    if !body.is_empty()
+        && !body.ends_with([
+            '.', '!', '?', '…', '。', '！', '？', ':', ')', '"', '”', ']',
+        ])
+        && char_count(&body) < room
+    {
+        body.push('.');
+    }
     let out = if body.is_empty() {
         end
     } else {
@@ -666,6 +691,29 @@ mod tests {
             d.description.as_str().contains("Prix : ") || d.description.as_str().contains("Prix: ")
         );
         assert!(d.description.as_str().contains("Achetez maintenant"));
+    }
+
+    #[test]
+    fn long_site_names_are_shortened_for_the_call_to_action() {
+        assert_eq!(
+            short_site("craigslist SF bay area | apts/housing for rent search").as_deref(),
+            Some("craigslist SF bay area")
+        );
+        assert_eq!(short_site(&"x".repeat(50)), None);
+    }
+
+    #[test]
+    fn a_summary_without_a_full_stop_gets_one_before_the_facts() {
+        let mut item = mug();
+        item.summary = Some("Black floor lamp".into());
+        let d = &TemplateWriter.write(&item, &ctx(1)).unwrap()[0];
+        assert!(
+            d.description
+                .as_str()
+                .starts_with("Black floor lamp. Price: $19.99"),
+            "{:?}",
+            d.description
+        );
     }
 
     #[test]
