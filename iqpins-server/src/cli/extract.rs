@@ -88,7 +88,7 @@ pub fn run(args: Args) -> ExitCode {
             };
             let extraction = runtime.block_on(extract_url(f, input, &args));
             print(&mut out, input, &extraction, args.json)
-                .map(|()| !(extraction.items.is_empty() && !extraction.errors.is_empty()))
+                .map(|()| !extraction.items.is_empty() || extraction.errors.is_empty())
         } else {
             extract_file(&mut out, input, &args)
         };
@@ -209,7 +209,7 @@ fn extract_file(out: &mut impl Write, path: &str, args: &Args) -> io::Result<boo
     }
     let extraction = iqpins_sources::extract(&input);
     print(out, path, &extraction, args.json)?;
-    Ok(!(extraction.items.is_empty() && !extraction.errors.is_empty()))
+    Ok(!extraction.items.is_empty() || extraction.errors.is_empty())
 }
 
 fn print(out: &mut impl Write, input: &str, e: &Extraction, compact: bool) -> io::Result<()> {

@@ -41,19 +41,20 @@ pub trait Importer: Send + Sync {
 
 /// Rendered creatives by draft and revision, so a review page does not render twice.
 #[derive(Default)]
-pub struct CreativeCache(
-    std::sync::Mutex<std::collections::HashMap<(iqpins_core::DraftId, u32), Arc<Vec<u8>>>>,
-);
+pub struct CreativeCache(std::sync::Mutex<std::collections::HashMap<CreativeKey, Arc<Vec<u8>>>>);
+
+/// A creative's cache key: the draft and its revision.
+type CreativeKey = (iqpins_core::DraftId, u32);
 
 impl CreativeCache {
     /// Entries kept at most; the cache starts over when full.
     pub const MAX: usize = 256;
 
-    fn get(&self, key: (iqpins_core::DraftId, u32)) -> Option<Arc<Vec<u8>>> {
+    fn get(&self, key: CreativeKey) -> Option<Arc<Vec<u8>>> {
         self.0.lock().ok()?.get(&key).cloned()
     }
 
-    fn put(&self, key: (iqpins_core::DraftId, u32), bytes: Arc<Vec<u8>>) {
+    fn put(&self, key: CreativeKey, bytes: Arc<Vec<u8>>) {
         if let Ok(mut m) = self.0.lock() {
             if m.len() >= Self::MAX {
                 m.clear();
