@@ -7,16 +7,16 @@
 //!   image per variant ([`writer`]);
 //! - [`rank_images`] ([`image`]), [`BoardIndex`] ([`board`]), UTM links ([`link`]);
 //! - [`Existing`] for de-duplication against the account's drafts ([`dedup`]);
-//! - [`readiness`] for approval ([`readiness`](mod@readiness));
+//! - [`readiness()`] for approval ([`checks`]);
 //! - [`pinterest_bulk_csv`] for Pinterest's bulk-create CSV ([`export`]);
 //! - [`generate`], which puts them together.
 
 pub mod board;
+pub mod checks;
 pub mod dedup;
 pub mod export;
 pub mod image;
 pub mod link;
-pub mod readiness;
 pub mod text;
 pub mod writer;
 
@@ -24,10 +24,10 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 pub use board::{BoardChoice, BoardIndex, BoardSuggestion, choose_board};
+pub use checks::{Reason, readiness};
 pub use dedup::{Existing, variant_fingerprint};
 pub use export::{CsvExport, PinRow, pinterest_bulk_csv};
 pub use image::{RankedImage, rank_images};
-pub use readiness::{Reason, readiness};
 pub use writer::{NEEDS_IMAGE, NEEDS_LINK, TemplateWriter, keywords};
 
 use crate::content::ContentItem;
