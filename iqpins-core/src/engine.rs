@@ -566,6 +566,33 @@ impl Engine {
         .await
     }
 
+    /// One reviewer move on a draft: load the version the reviewer saw, check that the
+    /// approved revision is the current one when the move queues it, apply the event,
+    /// and audit the outcome either way.
+    #[allow(clippy::too_many_arguments)]
+    async fn review_step(
+        &self,
+        account: AccountId,
+        actor: &str,
+        id: DraftId,
+        version: i64,
+        action: &str,
+        needs_approval: bool,
+        event: DraftEvent,
+        detail: String,
+    ) -> Result<Draft> {
+        let r = async {
+            let d = self.load(account, id, version).await?;
+            if needs_approval {
+                Self::check_approved_revision(&d)?;
+            }
+            self.step(d, &event).await
+        }
+        .await;
+        self.audited(account, actor, action, Some(id), r, |_| detail)
+            .await
+    }
+
     /// Rejects a pending draft.
     pub async fn reject(
         &self,
@@ -575,14 +602,17 @@ impl Engine {
         version: i64,
         reason: Option<&str>,
     ) -> Result<Draft> {
-        let r = async {
-            let d = self.load(account, id, version).await?;
-            self.step(d, &DraftEvent::Reject).await
-        }
-        .await;
-        self.audited(account, actor, "draft.reject", Some(id), r, |_| {
-            reason.unwrap_or_default().to_owned()
-        })
+        let detail = reason.unwrap_or_default().to_owned();
+        self.review_step(
+            account,
+            actor,
+            id,
+            version,
+            "draft.reject",
+            false,
+            DraftEvent::Reject,
+            detail,
+        )
         .await
     }
 
@@ -594,14 +624,16 @@ impl Engine {
         id: DraftId,
         version: i64,
     ) -> Result<Draft> {
-        let r = async {
-            let d = self.load(account, id, version).await?;
-            self.step(d, &DraftEvent::Restore).await
-        }
-        .await;
-        self.audited(account, actor, "draft.restore", Some(id), r, |_| {
-            String::new()
-        })
+        self.review_step(
+            account,
+            actor,
+            id,
+            version,
+            "draft.restore",
+            false,
+            DraftEvent::Restore,
+            String::new(),
+        )
         .await
     }
 
@@ -623,16 +655,17 @@ impl Engine {
         id: DraftId,
         version: i64,
     ) -> Result<Draft> {
-        let r = async {
-            let d = self.load(account, id, version).await?;
-            Self::check_approved_revision(&d)?;
-            let now = self.clock.now();
-            self.step(d, &DraftEvent::PublishNow { now }).await
-        }
-        .await;
-        self.audited(account, actor, "draft.publish_now", Some(id), r, |_| {
-            String::new()
-        })
+        let now = self.clock.now();
+        self.review_step(
+            account,
+            actor,
+            id,
+            version,
+            "draft.publish_now",
+            true,
+            DraftEvent::PublishNow { now },
+            String::new(),
+        )
         .await
     }
 
@@ -645,15 +678,16 @@ impl Engine {
         version: i64,
         at: DateTime<Utc>,
     ) -> Result<Draft> {
-        let r = async {
-            let d = self.load(account, id, version).await?;
-            Self::check_approved_revision(&d)?;
-            self.step(d, &DraftEvent::Schedule { at }).await
-        }
-        .await;
-        self.audited(account, actor, "draft.schedule", Some(id), r, |_| {
-            at.to_rfc3339()
-        })
+        self.review_step(
+            account,
+            actor,
+            id,
+            version,
+            "draft.schedule",
+            true,
+            DraftEvent::Schedule { at },
+            at.to_rfc3339(),
+        )
         .await
     }
 
@@ -665,14 +699,16 @@ impl Engine {
         id: DraftId,
         version: i64,
     ) -> Result<Draft> {
-        let r = async {
-            let d = self.load(account, id, version).await?;
-            self.step(d, &DraftEvent::Unschedule).await
-        }
-        .await;
-        self.audited(account, actor, "draft.unschedule", Some(id), r, |_| {
-            String::new()
-        })
+        self.review_step(
+            account,
+            actor,
+            id,
+            version,
+            "draft.unschedule",
+            false,
+            DraftEvent::Unschedule,
+            String::new(),
+        )
         .await
     }
 
@@ -684,16 +720,17 @@ impl Engine {
         id: DraftId,
         version: i64,
     ) -> Result<Draft> {
-        let r = async {
-            let d = self.load(account, id, version).await?;
-            Self::check_approved_revision(&d)?;
-            let at = self.clock.now();
-            self.step(d, &DraftEvent::Retry { at }).await
-        }
-        .await;
-        self.audited(account, actor, "draft.retry", Some(id), r, |_| {
-            String::new()
-        })
+        let at = self.clock.now();
+        self.review_step(
+            account,
+            actor,
+            id,
+            version,
+            "draft.retry",
+            true,
+            DraftEvent::Retry { at },
+            String::new(),
+        )
         .await
     }
 

@@ -52,13 +52,44 @@ fn fmt_time(t: chrono::DateTime<Utc>) -> String {
     t.format("%Y-%m-%d %H:%M").to_string()
 }
 
+/// What every signed-in page shows around its content: the flash message, the nav with
+/// the current page, the user's e-mail and the CSRF token for the sign-out form.
+struct Chrome {
+    notice: Option<String>,
+    error: Option<String>,
+    csrf: String,
+    email: String,
+    page: &'static str,
+}
+
+impl Chrome {
+    fn anonymous(flash: Flash) -> Self {
+        Self {
+            notice: flash.notice,
+            error: flash.error,
+            csrf: String::new(),
+            email: String::new(),
+            page: "login",
+        }
+    }
+
+    fn new(user: &User, flash: Flash, page: &'static str) -> Self {
+        Self {
+            notice: flash.notice,
+            error: flash.error,
+            csrf: user.session.csrf.clone(),
+            email: user.account.email.clone(),
+            page,
+        }
+    }
+}
+
 // ----- sign-in ------------------------------------------------------------------------
 
 #[derive(Template)]
 #[template(path = "login.html")]
 struct LoginPage {
-    notice: Option<String>,
-    error: Option<String>,
+    chrome: Chrome,
     signup: bool,
     allow_signup: bool,
     hint: Option<String>,
@@ -69,8 +100,7 @@ pub(super) async fn login_page(
     Query(f): Query<Flash>,
 ) -> AppResult<Response> {
     render(&LoginPage {
-        notice: f.notice,
-        error: f.error,
+        chrome: Chrome::anonymous(f),
         signup: false,
         allow_signup: s.config.allow_signup,
         hint: s.config.login_hint.clone(),
@@ -90,8 +120,7 @@ pub(super) async fn signup_page(
         ));
     }
     render(&LoginPage {
-        notice: f.notice,
-        error: f.error,
+        chrome: Chrome::anonymous(f),
         signup: true,
         allow_signup: true,
         hint: None,
@@ -291,11 +320,7 @@ async fn connection_label(s: &AppState, user: &User) -> AppResult<(String, bool,
 #[derive(Template)]
 #[template(path = "dashboard.html")]
 struct DashboardPage {
-    notice: Option<String>,
-    error: Option<String>,
-    csrf: String,
-    email: String,
-    page: &'static str,
+    chrome: Chrome,
     counts: Vec<(&'static str, &'static str, usize)>,
     connection: String,
     sources: usize,
@@ -309,11 +334,7 @@ pub(super) async fn dashboard(
 ) -> AppResult<Response> {
     let recent = s.engine.audit_log(user.account.id, 10).await?;
     render(&DashboardPage {
-        notice: f.notice,
-        error: f.error,
-        csrf: user.session.csrf.clone(),
-        email: user.account.email.clone(),
-        page: "home",
+        chrome: Chrome::new(&user, f, "home"),
         counts: counts(&s, &user).await?,
         connection: connection_label(&s, &user).await?.0,
         sources: s.store.list_sources(user.account.id).await?.len(),
@@ -391,11 +412,7 @@ impl DraftView {
 #[derive(Template)]
 #[template(path = "drafts.html")]
 struct DraftsPage {
-    notice: Option<String>,
-    error: Option<String>,
-    csrf: String,
-    email: String,
-    page: &'static str,
+    chrome: Chrome,
     tabs: Vec<(&'static str, &'static str, usize, bool)>,
     current: &'static str,
     drafts: Vec<DraftView>,
@@ -450,11 +467,7 @@ pub(super) async fn drafts(
         .map(|b| (b.id.to_string(), b.name))
         .collect();
     render(&DraftsPage {
-        notice: f.notice,
-        error: f.error,
-        csrf: user.session.csrf.clone(),
-        email: user.account.email.clone(),
-        page: "drafts",
+        chrome: Chrome::new(&user, f, "drafts"),
         tabs: counts(&s, &user)
             .await?
             .into_iter()
@@ -642,11 +655,7 @@ pub(super) async fn creative(
 #[derive(Template)]
 #[template(path = "sources.html")]
 struct SourcesPage {
-    notice: Option<String>,
-    error: Option<String>,
-    csrf: String,
-    email: String,
-    page: &'static str,
+    chrome: Chrome,
     sources: Vec<(String, &'static str, String, String)>,
 }
 
@@ -657,11 +666,7 @@ pub(super) async fn sources(
 ) -> AppResult<Response> {
     let list = s.store.list_sources(user.account.id).await?;
     render(&SourcesPage {
-        notice: f.notice,
-        error: f.error,
-        csrf: user.session.csrf.clone(),
-        email: user.account.email.clone(),
-        page: "sources",
+        chrome: Chrome::new(&user, f, "sources"),
         sources: list
             .into_iter()
             .map(|x| {
@@ -816,11 +821,7 @@ pub(super) async fn upload_source(
 #[derive(Template)]
 #[template(path = "settings.html")]
 struct SettingsPage {
-    notice: Option<String>,
-    error: Option<String>,
-    csrf: String,
-    email: String,
-    page: &'static str,
+    chrome: Chrome,
     connection: String,
     connected: bool,
     needs_reconnect: bool,
@@ -837,11 +838,7 @@ pub(super) async fn settings(
     let (connection, connected, needs_reconnect, scopes) = connection_label(&s, &user).await?;
     let boards = s.store.list_boards(user.account.id).await?;
     render(&SettingsPage {
-        notice: f.notice,
-        error: f.error,
-        csrf: user.session.csrf.clone(),
-        email: user.account.email.clone(),
-        page: "settings",
+        chrome: Chrome::new(&user, f, "settings"),
         connection,
         connected,
         needs_reconnect,
@@ -1002,11 +999,7 @@ pub(super) async fn sync_boards(
 #[derive(Template)]
 #[template(path = "analytics.html")]
 struct AnalyticsPage {
-    notice: Option<String>,
-    error: Option<String>,
-    csrf: String,
-    email: String,
-    page: &'static str,
+    chrome: Chrome,
     from: String,
     to: String,
     totals: (u64, u64, u64, u64),
@@ -1091,11 +1084,7 @@ pub(super) async fn analytics(
     };
     let days: Vec<_> = per_day.into_iter().collect();
     render(&AnalyticsPage {
-        notice: f.notice,
-        error: f.error,
-        csrf: user.session.csrf.clone(),
-        email: user.account.email.clone(),
-        page: "analytics",
+        chrome: Chrome::new(&user, f, "analytics"),
         from: from.to_string(),
         to: to.to_string(),
         totals,
@@ -1129,11 +1118,7 @@ pub(super) async fn sync_analytics(
 #[derive(Template)]
 #[template(path = "audit.html")]
 struct AuditPage {
-    notice: Option<String>,
-    error: Option<String>,
-    csrf: String,
-    email: String,
-    page: &'static str,
+    chrome: Chrome,
     events: Vec<EventView>,
 }
 
@@ -1144,11 +1129,7 @@ pub(super) async fn audit(
 ) -> AppResult<Response> {
     let events = s.engine.audit_log(user.account.id, 500).await?;
     render(&AuditPage {
-        notice: f.notice,
-        error: f.error,
-        csrf: user.session.csrf.clone(),
-        email: user.account.email.clone(),
-        page: "audit",
+        chrome: Chrome::new(&user, f, "audit"),
         events: events.iter().map(EventView::from).collect(),
     })
 }
