@@ -394,6 +394,8 @@ impl Engine {
                 .await?;
                 created.push(draft);
             }
+            // Variants of one item may share a link and image; another item may not.
+            existing.seal();
         }
         Ok((created, refused))
     }

@@ -1,4 +1,5 @@
 //! The workflow rules of the Engine, over the in-memory store and a scripted Pinterest.
+#![allow(clippy::unwrap_used)] // a test: a failed unwrap is a failed test
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -810,4 +811,50 @@ async fn generating_drafts_twice_for_the_same_items_creates_them_once() {
         .await
         .unwrap();
     assert!(again.is_empty(), "{again:?}");
+}
+
+#[tokio::test]
+async fn two_items_with_the_same_link_and_image_make_one_draft() {
+    let w = world().await;
+    let s = w
+        .engine
+        .add_source(
+            w.account.id,
+            ME,
+            "CSV",
+            SourceKind::Product,
+            SourceDefaults::default(),
+        )
+        .await
+        .unwrap();
+    let item = |title: &str| ContentItem {
+        kind: ContentKind::Product,
+        title: Some(title.into()),
+        url: Some("https://shop.example/mug".into()),
+        images: vec![ImageRef::new("https://shop.example/mug.jpg")],
+        ..Default::default()
+    };
+    let report = w
+        .engine
+        .record_items(
+            w.account.id,
+            ME,
+            s.id,
+            vec![item("Blue mug"), item("Blue mug, large")],
+        )
+        .await
+        .unwrap();
+    assert_eq!(report.new.len(), 2);
+    let (drafts, _) = w
+        .engine
+        .generate_drafts(
+            w.account.id,
+            ME,
+            s.id,
+            &report.new,
+            &iqpins_core::generate::TemplateWriter::new(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(drafts.len(), 1, "{drafts:?}");
 }

@@ -4,6 +4,7 @@
 //!
 //! Needs `chromium` and `chromedriver` (Debian packages). Without them the test says so and
 //! returns, unless `IQPINS_REQUIRE_BROWSER=1` (set by `scripts/test`), where it fails.
+#![allow(clippy::unwrap_used)] // a test: a failed unwrap is a failed test
 
 use std::net::TcpListener;
 use std::os::unix::process::CommandExt;

@@ -1,6 +1,7 @@
 //! Publishing exactly once with the real parts: a SQLite file, the Pinterest client and the
 //! emulator injecting 5xx answers, 429s and creates whose answer is dropped after the pin
 //! was committed, with three workers publishing at the same time.
+#![allow(clippy::unwrap_used)] // a test: a failed unwrap is a failed test
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -1,4 +1,5 @@
 //! The dashboard through `Router::oneshot`: sign-in, CSRF, per-account isolation, review.
+#![allow(clippy::unwrap_used)] // a test: a failed unwrap is a failed test
 
 use std::sync::Arc;
 
