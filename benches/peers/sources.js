@@ -19,7 +19,7 @@ async function main () {
   const start = process.hrtime.bigint()
   for (let i = 0; i < n; i++) {
     for (const html of pages) {
-      await metascraper({ html, url: 'https://shop.example/page' })
+      await metascraper({ html, url: 'https://www.example.com/page' })
       items++
     }
   }

@@ -54,7 +54,7 @@ oh=$(echo "$ours_html" | rate); of=$(echo "$ours_feed" | rate)
 row "iqpins-sources" "pages" "$ours_html" "1×"
 row "extruct + BeautifulSoup" "pages" "$extruct" "$(awk -v a="$oh" -v b="$(echo "$extruct" | rate)" 'BEGIN{printf "%.1f× faster", a/b}')"
 if [ "$HAVE_NODE" = 1 ]; then
-  meta=$(cd "$SCRATCH" && node "$ROOT/benches/peers/sources.js" "$PASSES" "${HTML[@]/#/$CORPUS/}")
+  meta=$(cd "$SCRATCH" && NODE_PATH="$SCRATCH/node_modules" node "$ROOT/benches/peers/sources.js" "$PASSES" "${HTML[@]/#/$CORPUS/}")
   row "metascraper" "pages" "$meta" "$(awk -v a="$oh" -v b="$(echo "$meta" | rate)" 'BEGIN{printf "%.1f× faster", a/b}')"
 fi
 row "iqpins-sources" "feed entries" "$ours_feed" "1×"

@@ -16,23 +16,213 @@ pub(crate) fn clean(s: &str) -> Option<String> {
 }
 
 /// Turns text that may hold markup or character references (`&amp;`, `&#39;`, `<p>`)
-/// into plain text, then [`clean`]s it.
+/// into plain text, then [`clean`]s it. Tags are dropped (with the content of `script`
+/// and `style`); references are decoded by a fast path for numeric and common named ones,
+/// and by the HTML parser when an uncommon name appears.
 pub(crate) fn plain(s: &str) -> Option<String> {
     if !s.contains('&') && !s.contains('<') {
         return clean(s);
     }
-    let frag = Html::parse_fragment(s);
-    let mut out = String::with_capacity(s.len());
-    for t in frag.root_element().text() {
-        out.push_str(t);
-        out.push(' ');
-    }
-    // A second pass handles double-escaped text such as `&amp;amp;`.
-    if out.contains("&amp;") || out.contains("&#") {
-        let frag = Html::parse_fragment(&out);
-        out = frag.root_element().text().collect::<Vec<_>>().join(" ");
+    let stripped = strip_tags(s);
+    let mut out = match decode_refs(&stripped) {
+        Some(t) => t,
+        None => html_text(&stripped),
+    };
+    // A second pass handles double-escaped text such as `&amp;amp;` or `&lt;p&gt;`.
+    if out.contains("&amp;") || out.contains("&#") || out.contains("&lt;") {
+        let again = strip_tags(&out);
+        out = decode_refs(&again).unwrap_or_else(|| html_text(&again));
     }
     clean(&out)
+}
+
+fn html_text(s: &str) -> String {
+    let frag = Html::parse_fragment(s);
+    frag.root_element().text().collect::<Vec<_>>().join(" ")
+}
+
+/// Removes tags (and the content of `script`/`style`/comments), leaving a space where
+/// a tag was so words do not run together.
+fn strip_tags(s: &str) -> String {
+    if !s.contains('<') {
+        return s.to_owned();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        let after = &rest[lt + 1..];
+        // Only `<` followed by a letter, `/`, `!` or `?` opens markup ("a < b" is text).
+        let opens = after
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '/' | '!' | '?'));
+        if !opens {
+            out.push('<');
+            rest = after;
+            continue;
+        }
+        if let Some(body) = after.strip_prefix("!--") {
+            rest = body.find("-->").map_or("", |e| &body[e + 3..]);
+            out.push(' ');
+            continue;
+        }
+        let lower: String = after
+            .chars()
+            .take(7)
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let skip_to = if lower.starts_with("script") {
+            Some("</script")
+        } else if lower.starts_with("style") {
+            Some("</style")
+        } else {
+            None
+        };
+        let end = after.find('>').map_or(after.len(), |e| e + 1);
+        rest = &after[end..];
+        if let Some(close) = skip_to {
+            let low = rest.to_ascii_lowercase();
+            rest = match low.find(close) {
+                Some(i) => {
+                    let tail = &rest[i..];
+                    tail.find('>').map_or("", |e| &tail[e + 1..])
+                }
+                None => "",
+            };
+        }
+        out.push(' ');
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Common named character references (the rest go through the HTML parser).
+const NAMED: &[(&str, char)] = &[
+    ("amp", '&'),
+    ("lt", '<'),
+    ("gt", '>'),
+    ("quot", '"'),
+    ("apos", '\''),
+    ("nbsp", '\u{a0}'),
+    ("copy", '©'),
+    ("reg", '®'),
+    ("trade", '™'),
+    ("hellip", '…'),
+    ("mdash", '—'),
+    ("ndash", '–'),
+    ("lsquo", '‘'),
+    ("rsquo", '’'),
+    ("ldquo", '“'),
+    ("rdquo", '”'),
+    ("sbquo", '‚'),
+    ("bdquo", '„'),
+    ("laquo", '«'),
+    ("raquo", '»'),
+    ("bull", '•'),
+    ("middot", '·'),
+    ("deg", '°'),
+    ("euro", '€'),
+    ("pound", '£'),
+    ("yen", '¥'),
+    ("cent", '¢'),
+    ("times", '×'),
+    ("divide", '÷'),
+    ("frac12", '½'),
+    ("frac14", '¼'),
+    ("frac34", '¾'),
+    ("eacute", 'é'),
+    ("egrave", 'è'),
+    ("ecirc", 'ê'),
+    ("euml", 'ë'),
+    ("aacute", 'á'),
+    ("agrave", 'à'),
+    ("acirc", 'â'),
+    ("auml", 'ä'),
+    ("aring", 'å'),
+    ("atilde", 'ã'),
+    ("ccedil", 'ç'),
+    ("iacute", 'í'),
+    ("igrave", 'ì'),
+    ("icirc", 'î'),
+    ("iuml", 'ï'),
+    ("ntilde", 'ñ'),
+    ("oacute", 'ó'),
+    ("ograve", 'ò'),
+    ("ocirc", 'ô'),
+    ("ouml", 'ö'),
+    ("otilde", 'õ'),
+    ("oslash", 'ø'),
+    ("uacute", 'ú'),
+    ("ugrave", 'ù'),
+    ("ucirc", 'û'),
+    ("uuml", 'ü'),
+    ("szlig", 'ß'),
+    ("Eacute", 'É'),
+    ("Agrave", 'À'),
+    ("Auml", 'Ä'),
+    ("Ouml", 'Ö'),
+    ("Uuml", 'Ü'),
+    ("Ccedil", 'Ç'),
+    ("shy", '\u{ad}'),
+    ("zwj", '\u{200d}'),
+    ("zwnj", '\u{200c}'),
+    ("ensp", '\u{2002}'),
+    ("emsp", '\u{2003}'),
+    ("thinsp", '\u{2009}'),
+];
+
+/// Decodes character references; `None` when an unknown name needs the full table.
+fn decode_refs(s: &str) -> Option<String> {
+    if !s.contains('&') {
+        return Some(s.to_owned());
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let after = &rest[amp + 1..];
+        let end = after
+            .char_indices()
+            .take(12)
+            .find(|(_, c)| !c.is_ascii_alphanumeric() && *c != '#')
+            .map(|(i, _)| i);
+        let Some(end) = end.filter(|&e| after[e..].starts_with(';') && e > 0) else {
+            out.push('&');
+            rest = after;
+            continue;
+        };
+        let name = &after[..end];
+        let ch = if let Some(num) = name.strip_prefix('#') {
+            let code = match num.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok(),
+                None => num.parse::<u32>().ok(),
+            };
+            Some(
+                code.and_then(char::from_u32)
+                    .filter(|c| *c != '\0')
+                    .unwrap_or('\u{fffd}'),
+            )
+        } else {
+            match NAMED.iter().find(|(n, _)| *n == name) {
+                Some((_, c)) => Some(*c),
+                None if name.chars().all(|c| c.is_ascii_alphanumeric()) => return None,
+                None => None,
+            }
+        };
+        match ch {
+            Some(c) => {
+                out.push(c);
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    Some(out)
 }
 
 /// Resolves `raw` against `base`; without a base only absolute http(s) URLs are kept.
@@ -69,6 +259,19 @@ mod tests {
         assert_eq!(plain("<p>Hi <b>you</b></p>").as_deref(), Some("Hi you"));
         assert_eq!(plain("Tom &amp;amp; Jerry").as_deref(), Some("Tom & Jerry"));
         assert_eq!(plain("   ").as_deref(), None);
+        assert_eq!(
+            plain("a &lt; b &#233;&#x20AC;").as_deref(),
+            Some("a < b é€")
+        );
+        assert_eq!(
+            plain("x <script>var a = '<p>';</script>y").as_deref(),
+            Some("x y")
+        );
+        assert_eq!(plain("1 < 2 &hearts;").as_deref(), Some("1 < 2 ♥"));
+        assert_eq!(
+            plain("&#0; &#xFFFFFFFF; &;").as_deref(),
+            Some("\u{fffd} \u{fffd} &;")
+        );
     }
 
     #[test]

@@ -330,23 +330,53 @@ fn images(e: &Entry, base: Option<&Url>) -> Vec<ImageRef> {
     out
 }
 
-/// The first `<img>` with a usable `src` in an HTML fragment.
+/// The first `<img>` with a usable `src` in an HTML fragment (a light scan: feed
+/// content is often long, and only one tag is needed).
 fn first_img(html: &str, base: Option<&Url>) -> Option<ImageRef> {
-    if !html.contains("<img") && !html.contains("<IMG") {
-        return None;
+    let lower = html.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(pos) = lower[from..].find("<img") {
+        let start = from + pos + 4;
+        let end = lower[start..].find('>').map_or(lower.len(), |e| start + e);
+        let tag = &html[start..end];
+        let attr = |name: &str| attr_value(tag, name);
+        if let Some(url) = attr("src").and_then(|s| resolve(&s, base)) {
+            return Some(ImageRef {
+                url,
+                width: attr("width").and_then(|w| w.trim().parse().ok()),
+                height: attr("height").and_then(|h| h.trim().parse().ok()),
+                alt: attr("alt").and_then(|a| plain(&a)),
+            });
+        }
+        from = end;
     }
-    let frag = scraper::Html::parse_fragment(html);
-    let sel = scraper::Selector::parse("img").ok()?;
-    frag.select(&sel).find_map(|img| {
-        let v = img.value();
-        let url = v.attr("src").and_then(|s| resolve(s, base))?;
-        Some(ImageRef {
-            url,
-            width: v.attr("width").and_then(|w| w.trim().parse().ok()),
-            height: v.attr("height").and_then(|h| h.trim().parse().ok()),
-            alt: v.attr("alt").and_then(clean),
-        })
-    })
+    None
+}
+
+/// The value of `name="…"`, `name='…'` or `name=…` in a tag's attribute text.
+fn attr_value(tag: &str, name: &str) -> Option<String> {
+    let lower = tag.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(pos) = lower[from..].find(name) {
+        let at = from + pos;
+        from = at + name.len();
+        let before_ok = at == 0 || lower.as_bytes()[at - 1].is_ascii_whitespace();
+        let rest = lower[from..].trim_start();
+        if !before_ok || !rest.starts_with('=') {
+            continue;
+        }
+        let vstart = tag.len() - rest.len() + 1;
+        let v = tag[vstart..].trim_start();
+        let value = match v.chars().next() {
+            Some(q @ ('"' | '\'')) => v[1..].split(q).next().unwrap_or_default(),
+            _ => v
+                .split(|c: char| c.is_whitespace() || c == '/')
+                .next()
+                .unwrap_or_default(),
+        };
+        return Some(crate::text::plain(value).unwrap_or_default()).filter(|s| !s.is_empty());
+    }
+    None
 }
 
 #[cfg(test)]
