@@ -36,9 +36,9 @@ echo "== iqpins-creative (criterion), core $core"
 cargo bench -q -p iqpins-benches --bench creative --no-run
 taskset -c "$core" cargo bench -q -p iqpins-benches --bench creative 2>&1 | tee "$scratch/rust.txt"
 
-# criterion prints "thrpt:  [low mid high unit]" under each benchmark; take the middle value.
+# criterion prints "thrpt:  [low unit mid unit high unit]" under each benchmark; take the middle.
 ours=$(awk '/^creative\/all/ {found=1} found && /thrpt:/ {
-    v=$3; u=$4; if (u ~ /^Kelem/) v*=1000; print v; exit }' "$scratch/rust.txt")
+    v=$4; if ($5 ~ /^Kelem/) v*=1000; print v; exit }' "$scratch/rust.txt")
 pillow=$(awk '/ all:/ {print $3}' "$scratch/pillow.txt")
 pillow_draft=$(awk '/ all:/ {print $3}' "$scratch/pillow-draft.txt")
 echo "== mix of ${#photos[@]} photos, one core"

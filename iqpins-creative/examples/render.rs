@@ -28,6 +28,10 @@ fn main() -> ExitCode {
     };
     let mut rest = args[3..].iter();
     while let Some(flag) = rest.next() {
+        if flag == "--top" {
+            spec.band = BandPosition::Top;
+            continue;
+        }
         match (flag.as_str(), rest.next()) {
             ("--price", Some(v)) => spec.price = Some(v.clone()),
             ("--domain", Some(v)) => spec.domain = Some(v.clone()),
@@ -43,13 +47,6 @@ fn main() -> ExitCode {
                     "cover" => FitMode::Cover,
                     "contain" => FitMode::Contain,
                     _ => FitMode::Auto,
-                }
-            }
-            ("--top", v) => {
-                spec.band = BandPosition::Top;
-                if let Some(v) = v {
-                    eprintln!("unexpected argument {v}");
-                    return ExitCode::from(2);
                 }
             }
             (other, _) => {
