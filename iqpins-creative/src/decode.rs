@@ -10,10 +10,18 @@ use image::{
 
 use crate::{Error, InputLimits, Result};
 
+/// Decodes like [`decode_unguarded`], turning a panic inside a third-party decoder on hostile
+/// bytes into [`Error::Decode`]: the renderer's callers (a server, a CMS plugin) must never go
+/// down because of one bad image.
+pub(crate) fn decode(bytes: &[u8], limits: &InputLimits, target: (u32, u32)) -> Result<RgbImage> {
+    std::panic::catch_unwind(|| decode_unguarded(bytes, limits, target))
+        .unwrap_or_else(|_| Err(Error::Decode("the decoder failed on malformed data".into())))
+}
+
 /// Decodes `bytes` into RGB pixels, upright (EXIF orientation applied), alpha composited on
 /// white. `target` is the size the image will be fitted into: a JPEG at least four times its
 /// cover-fit in both directions is decoded at 1/4 or 1/8 scale.
-pub(crate) fn decode(bytes: &[u8], limits: &InputLimits, target: (u32, u32)) -> Result<RgbImage> {
+fn decode_unguarded(bytes: &[u8], limits: &InputLimits, target: (u32, u32)) -> Result<RgbImage> {
     if bytes.is_empty() {
         return Err(Error::Empty);
     }
@@ -162,6 +170,7 @@ fn to_rgb_on_white(image: DynamicImage) -> RgbImage {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use image::ImageEncoder;
 
     #[test]
     fn a_jpeg_four_times_the_target_is_decoded_scaled() {
@@ -177,6 +186,51 @@ mod tests {
                 None
             );
         }
+    }
+
+    /// Deterministic byte mutations of small valid images: each decodes or gives an error.
+    #[test]
+    fn mutated_images_decode_or_fail_cleanly() {
+        let img = RgbImage::from_fn(48, 40, |x, y| Rgb([(x * 5) as u8, (y * 6) as u8, 90]));
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 80)
+            .encode_image(&img)
+            .unwrap();
+        let mut png = Vec::new();
+        image::codecs::png::PngEncoder::new(&mut png)
+            .write_image(img.as_raw(), 48, 40, image::ExtendedColorType::Rgb8)
+            .unwrap();
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let (mut ok, mut failed) = (0, 0);
+        for original in [&jpeg, &png] {
+            for _ in 0..300 {
+                let mut bytes = original.clone();
+                for _ in 0..=(next() % 4) {
+                    let i = (next() as usize) % bytes.len();
+                    bytes[i] = next() as u8;
+                }
+                if next() % 5 == 0 {
+                    bytes.truncate((next() as usize) % bytes.len());
+                }
+                // Both the full path and the 1/4-scale JPEG path.
+                for target in [(48, 40), (12, 10)] {
+                    match decode(&bytes, &InputLimits::default(), target) {
+                        Ok(out) => {
+                            assert!(out.width() > 0 && out.height() > 0);
+                            ok += 1;
+                        }
+                        Err(_) => failed += 1,
+                    }
+                }
+            }
+        }
+        assert!(ok > 0 && failed > 0, "ok {ok}, failed {failed}");
     }
 
     #[test]
