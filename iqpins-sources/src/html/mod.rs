@@ -148,6 +148,7 @@ pub fn extract_html(
 /// Extracts the item of an already decoded page. `readability` enables the readability
 /// pass for a summary when the page has no description.
 pub fn extract_page(text: &str, base: Option<&Url>, readability: bool) -> ContentItem {
+    let text = &*prestrip(text);
     let doc = Html::parse_document(text);
     let metas = metas(&doc);
     let meta = |key: &str| -> Option<String> {
@@ -284,6 +285,84 @@ pub fn extract_page(text: &str, base: Option<&Url>, readability: bool) -> Conten
         facts.fill(readable(text, base));
     }
     facts.into_item()
+}
+
+/// Removes what extraction never reads before the (costly) tree is built: comments,
+/// `<style>`, inline `<svg>` and every `<script>` that is not JSON-LD. Modern pages are
+/// mostly these; the HTML parser ends them at the same `</script>` / `</style>` as here.
+fn prestrip(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let lower_at = |i: usize, pat: &[u8]| {
+        bytes.len() >= i + pat.len() && bytes[i..i + pat.len()].eq_ignore_ascii_case(pat)
+    };
+    let find_ci = |from: usize, pat: &[u8]| -> Option<usize> {
+        let first = pat[0];
+        let mut i = from;
+        while i + pat.len() <= bytes.len() {
+            let j = bytes[i..]
+                .iter()
+                .position(|&b| b.eq_ignore_ascii_case(&first))?;
+            i += j;
+            if lower_at(i, pat) {
+                return Some(i);
+            }
+            i += 1;
+        }
+        None
+    };
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut i = 0;
+    while let Some(j) = bytes[i..].iter().position(|&b| b == b'<') {
+        let at = i + j;
+        let boundary = |n: usize| {
+            bytes
+                .get(at + n)
+                .is_none_or(|b| b.is_ascii_whitespace() || *b == b'>' || *b == b'/')
+        };
+        let skip_to = if lower_at(at, b"<!--") {
+            find_ci(at + 4, b"-->").map(|e| e + 3)
+        } else if lower_at(at, b"<script") && boundary(7) {
+            let tag_end = bytes[at..].iter().position(|&b| b == b'>').map(|e| at + e);
+            match tag_end {
+                Some(te)
+                    if !bytes[at..te]
+                        .windows(7)
+                        .any(|w| w.eq_ignore_ascii_case(b"ld+json")) =>
+                {
+                    find_ci(te, b"</script").map(|e| {
+                        bytes[e..]
+                            .iter()
+                            .position(|&b| b == b'>')
+                            .map_or(bytes.len(), |g| e + g + 1)
+                    })
+                }
+                _ => None,
+            }
+        } else if lower_at(at, b"<style") && boundary(6) {
+            find_ci(at, b"</style>").map(|e| e + 8)
+        } else if lower_at(at, b"<svg") && boundary(4) {
+            find_ci(at, b"</svg>").map(|e| e + 6)
+        } else {
+            None
+        };
+        match skip_to {
+            Some(end) if text.is_char_boundary(end) => {
+                let o = out.get_or_insert_with(|| String::with_capacity(text.len() / 2));
+                o.push_str(&text[copied..at]);
+                copied = end;
+                i = end;
+            }
+            _ => i = at + 1,
+        }
+    }
+    match out {
+        Some(mut o) => {
+            o.push_str(&text[copied..]);
+            std::borrow::Cow::Owned(o)
+        }
+        None => std::borrow::Cow::Borrowed(text),
+    }
 }
 
 /// Two URLs name the same page when they differ only in query, fragment or a final `/`.
@@ -650,6 +729,18 @@ mod tests {
         assert_eq!(item.images[0].width, Some(800));
         assert_eq!(item.images[0].alt.as_deref(), Some("A cake"));
         assert_eq!(item.price.unwrap().amount().as_str(), "9.99");
+    }
+
+    #[test]
+    fn scripts_styles_and_comments_are_dropped_but_json_ld_kept() {
+        let t = prestrip(
+            "<p>a</p><script>var x='</p>';</script><!-- c --><style>p{}</style>\
+             <script type=\"application/ld+json\">{}</script><svg><path/></svg><b>b</b>",
+        );
+        assert_eq!(
+            t,
+            "<p>a</p><script type=\"application/ld+json\">{}</script><b>b</b>"
+        );
     }
 
     #[test]
