@@ -5,37 +5,30 @@ use image::{Rgb, RgbImage};
 
 use crate::{BandPosition, Error, FitMode, Result};
 
-/// The picture area, filled.
-pub(crate) struct Picture {
-    /// Exactly the picture area's size.
-    pub(crate) image: RgbImage,
-}
-
-impl Picture {
-    /// The mean colour of the strip of the picture next to the band.
-    pub(crate) fn edge_color(&self, band: BandPosition) -> [u8; 3] {
-        let h = self.image.height();
-        let strip = 24.min(h);
-        let (y0, y1) = match band {
-            BandPosition::Bottom => (h - strip, h),
-            BandPosition::Top => (0, strip),
-        };
-        mean_color(&self.image, 0, y0, self.image.width(), y1)
-    }
+/// The mean colour of the strip of the picture (rows `y0..y0 + h` of `canvas`) next to the band.
+pub(crate) fn edge_color(canvas: &RgbImage, y0: u32, h: u32, band: BandPosition) -> [u8; 3] {
+    let strip = 24.min(h);
+    let (s0, s1) = match band {
+        BandPosition::Bottom => (y0 + h - strip, y0 + h),
+        BandPosition::Top => (y0, y0 + strip),
+    };
+    mean_color(canvas, 0, s0, canvas.width(), s1)
 }
 
 /// Centre of the crop window: how strongly the crop prefers the centre over the busiest part
 /// (0 = pure energy; 1 = the window's energy counts half at the far edge).
 const CENTRE_BIAS: f64 = 0.35;
 
-/// Fits `src` into `tw`×`th`.
-pub(crate) fn fit(
+/// Fits `src` into the full-width rows `y0..y0 + th` of `canvas`, resizing straight into it.
+pub(crate) fn fit_into(
     src: &RgbImage,
-    tw: u32,
+    canvas: &mut RgbImage,
+    y0: u32,
     th: u32,
     mode: FitMode,
     min_kept: f32,
-) -> Result<Picture> {
+) -> Result<()> {
+    let tw = canvas.width();
     let (sw, sh) = (f64::from(src.width()), f64::from(src.height()));
     let (fw, fh) = (f64::from(tw), f64::from(th));
     let src_ar = sw / sh;
@@ -47,7 +40,7 @@ pub(crate) fn fit(
         FitMode::Auto => kept < f64::from(min_kept),
     };
     if contain {
-        return letterbox(src, tw, th);
+        return letterbox(src, canvas, y0, th);
     }
     let crop = if src_ar > dst_ar {
         // Wider than the area: slide a window of this width along x.
@@ -59,23 +52,23 @@ pub(crate) fn fit(
         let y = best_offset(src, false, ch);
         (0.0, y, sw, ch)
     };
-    let image = resize(src, tw, th, Some(crop))?;
-    Ok(Picture { image })
+    resize(src, canvas, (0, y0, tw, th), Some(crop))
 }
 
-fn letterbox(src: &RgbImage, tw: u32, th: u32) -> Result<Picture> {
+fn letterbox(src: &RgbImage, canvas: &mut RgbImage, y0: u32, th: u32) -> Result<()> {
+    let tw = canvas.width();
     let (sw, sh) = (f64::from(src.width()), f64::from(src.height()));
     let scale = (f64::from(tw) / sw).min(f64::from(th) / sh);
     let rw = ((sw * scale).round() as u32).clamp(1, tw);
     let rh = ((sh * scale).round() as u32).clamp(1, th);
-    let resized = resize(src, rw, rh, None)?;
-    let bg = border_color(src, rw < tw);
-    let mut out = RgbImage::from_pixel(tw, th, Rgb(bg));
-    let (x0, y0) = ((tw - rw) / 2, (th - rh) / 2);
-    for (x, y, p) in resized.enumerate_pixels() {
-        out.put_pixel(x0 + x, y0 + y, *p);
+    let bg = Rgb(border_color(src, rw < tw));
+    for y in y0..y0 + th {
+        for x in 0..tw {
+            canvas.put_pixel(x, y, bg);
+        }
     }
-    Ok(Picture { image: out })
+    let (x0, oy) = ((tw - rw) / 2, (th - rh) / 2);
+    resize(src, canvas, (x0, y0 + oy, rw, rh), None)
 }
 
 /// The mean colour of the image's edges that touch the bars: left and right columns when the
@@ -185,21 +178,26 @@ fn best_offset(src: &RgbImage, along_x: bool, len: f64) -> f64 {
     (best.1 as f64 / (positions - 1) as f64) * free
 }
 
-/// Resizes (a crop of) `src` to `w`×`h` with Lanczos3 (SIMD where the CPU has it).
-fn resize(src: &RgbImage, w: u32, h: u32, crop: Option<(f64, f64, f64, f64)>) -> Result<RgbImage> {
+/// Resizes (a crop of) `src` into the rectangle `(x, y, w, h)` of `canvas` with Lanczos3
+/// (SIMD where the CPU has it).
+fn resize(
+    src: &RgbImage,
+    canvas: &mut RgbImage,
+    (x, y, w, h): (u32, u32, u32, u32),
+    crop: Option<(f64, f64, f64, f64)>,
+) -> Result<()> {
     let view = ImageRef::new(src.width(), src.height(), src.as_raw(), PixelType::U8x3)
         .map_err(|e| Error::Resize(e.to_string()))?;
-    let mut dst = fir::images::Image::new(w, h, PixelType::U8x3);
+    let mut dst = fir::images::CroppedImageMut::new(canvas, x, y, w, h)
+        .map_err(|e| Error::Resize(e.to_string()))?;
     let mut options =
         ResizeOptions::new().resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3));
-    if let Some((x, y, cw, ch)) = crop {
-        options = options.crop(x, y, cw, ch);
+    if let Some((cx, cy, cw, ch)) = crop {
+        options = options.crop(cx, cy, cw, ch);
     }
     Resizer::new()
         .resize(&view, &mut dst, &options)
-        .map_err(|e| Error::Resize(e.to_string()))?;
-    RgbImage::from_raw(w, h, dst.into_vec())
-        .ok_or_else(|| Error::Resize("resized buffer has the wrong size".into()))
+        .map_err(|e| Error::Resize(e.to_string()))
 }
 
 #[cfg(test)]
@@ -236,16 +234,21 @@ mod tests {
     #[test]
     fn a_very_wide_image_is_letterboxed_in_auto_mode() {
         let src = RgbImage::from_pixel(4000, 500, Rgb([10, 120, 10]));
-        let pic = fit(&src, 1000, 1200, FitMode::Auto, 0.5).unwrap();
-        assert_eq!(pic.image.dimensions(), (1000, 1200));
-        // The bars are the image's own colour.
-        assert_eq!(pic.image.get_pixel(500, 5).0, [10, 120, 10]);
+        let mut canvas = RgbImage::new(1000, 1500);
+        fit_into(&src, &mut canvas, 100, 1200, FitMode::Auto, 0.5).unwrap();
+        // The bars are the image's own colour, and nothing is drawn outside the area.
+        assert_eq!(canvas.get_pixel(500, 105).0, [10, 120, 10]);
+        assert_eq!(canvas.get_pixel(500, 50).0, [0, 0, 0]);
+        assert_eq!(canvas.get_pixel(500, 1350).0, [0, 0, 0]);
     }
 
     #[test]
     fn cover_fills_the_area_exactly() {
-        let src = with_square(800, 600, 100, 100, 50);
-        let pic = fit(&src, 1000, 1200, FitMode::Cover, 0.5).unwrap();
-        assert_eq!(pic.image.dimensions(), (1000, 1200));
+        let src = RgbImage::from_pixel(800, 600, Rgb([200, 30, 30]));
+        let mut canvas = RgbImage::new(1000, 1500);
+        fit_into(&src, &mut canvas, 300, 1200, FitMode::Cover, 0.5).unwrap();
+        assert_eq!(canvas.get_pixel(0, 300).0, [200, 30, 30]);
+        assert_eq!(canvas.get_pixel(999, 1499).0, [200, 30, 30]);
+        assert_eq!(canvas.get_pixel(0, 299).0, [0, 0, 0]);
     }
 }

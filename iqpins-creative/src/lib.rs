@@ -254,10 +254,10 @@ pub fn render_rgb(image: &[u8], spec: &CreativeSpec) -> Result<RgbImage> {
     };
 
     let decoded = decode::decode(image, &spec.limits, (WIDTH, pic_h))?;
-    let picture = fit::fit(&decoded, WIDTH, pic_h, spec.fit, spec.min_kept)?;
-    copy_into(&mut canvas, &picture.image, 0, pic_y);
+    fit::fit_into(&decoded, &mut canvas, pic_y, pic_h, spec.fit, spec.min_kept)?;
+    drop(decoded);
 
-    let (band_color, text_color) = color::scheme(picture.edge_color(spec.band));
+    let (band_color, text_color) = color::scheme(fit::edge_color(&canvas, pic_y, pic_h, spec.band));
     fill_rect(&mut canvas, 0, band_y, WIDTH, band_h, band_color);
     text::draw_band(&mut canvas, &fonts, &title, domain, band_y, text_color);
 
@@ -313,20 +313,6 @@ fn encode(canvas: &RgbImage, format: OutputFormat) -> Result<Vec<u8>> {
         }
     }
     Ok(out)
-}
-
-fn copy_into(canvas: &mut RgbImage, src: &RgbImage, x0: u32, y0: u32) {
-    let cw = canvas.width() as usize;
-    let sw = src.width() as usize;
-    let w = sw.min(cw.saturating_sub(x0 as usize));
-    let rows = (src.height()).min(canvas.height().saturating_sub(y0)) as usize;
-    let dst = canvas.as_mut();
-    let s = src.as_raw();
-    for row in 0..rows {
-        let d0 = ((y0 as usize + row) * cw + x0 as usize) * 3;
-        let s0 = row * sw * 3;
-        dst[d0..d0 + w * 3].copy_from_slice(&s[s0..s0 + w * 3]);
-    }
 }
 
 fn fill_rect(canvas: &mut RgbImage, x: u32, y: u32, w: u32, h: u32, c: [u8; 3]) {

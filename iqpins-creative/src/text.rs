@@ -168,11 +168,13 @@ fn blend(canvas: &mut RgbImage, x: i64, y: i64, color: [u8; 3], coverage: f32) {
     if x >= canvas.width() || y >= canvas.height() {
         return;
     }
-    let a = coverage.clamp(0.0, 1.0);
+    let a = (coverage.clamp(0.0, 1.0) * 255.0 + 0.5) as u32;
+    if a == 0 {
+        return;
+    }
     let p = canvas.get_pixel_mut(x, y);
     for i in 0..3 {
-        let v = f32::from(p[i]) * (1.0 - a) + f32::from(color[i]) * a;
-        p[i] = v.round() as u8;
+        p[i] = ((u32::from(p[i]) * (255 - a) + u32::from(color[i]) * a + 127) / 255) as u8;
     }
 }
 
