@@ -380,3 +380,45 @@ fn tiny_and_extreme_aspect_images_render() {
         assert_eq!(img.dimensions(), (WIDTH, HEIGHT));
     }
 }
+
+/// A JPEG with an EXIF APP1 segment whose orientation tag is `orientation`.
+fn jpeg_with_orientation(img: &RgbImage, orientation: u16) -> Vec<u8> {
+    let plain = common::encode(img, ImageFormat::Jpeg);
+    let mut tiff = b"MM\0\x2a\0\0\0\x08".to_vec();
+    tiff.extend_from_slice(&1u16.to_be_bytes()); // one IFD entry
+    tiff.extend_from_slice(&0x0112u16.to_be_bytes()); // Orientation
+    tiff.extend_from_slice(&3u16.to_be_bytes()); // SHORT
+    tiff.extend_from_slice(&1u32.to_be_bytes()); // count
+    tiff.extend_from_slice(&orientation.to_be_bytes());
+    tiff.extend_from_slice(&[0, 0]); // padding of the value field
+    tiff.extend_from_slice(&0u32.to_be_bytes()); // no next IFD
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend_from_slice(&tiff);
+    let mut out = vec![0xFF, 0xD8, 0xFF, 0xE1];
+    out.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
+    out.extend_from_slice(&app1);
+    out.extend_from_slice(&plain[2..]);
+    out
+}
+
+#[test]
+fn the_exif_orientation_is_applied_before_fitting() {
+    // Red on top, blue below; orientation 6 means "rotate 90° clockwise to display", which
+    // brings the red half to the right.
+    let img = RgbImage::from_fn(600, 400, |_, y| {
+        if y < 200 {
+            image::Rgb([220, 20, 20])
+        } else {
+            image::Rgb([20, 20, 220])
+        }
+    });
+    let out = render_rgb(
+        &jpeg_with_orientation(&img, 6),
+        &CreativeSpec::new("Turned"),
+    )
+    .unwrap();
+    let left = out.get_pixel(100, 500).0;
+    let right = out.get_pixel(900, 500).0;
+    assert!(left[2] > 150 && left[0] < 80, "left {left:?}");
+    assert!(right[0] > 150 && right[2] < 80, "right {right:?}");
+}
