@@ -65,6 +65,12 @@ fn a_creative_is_a_1000_by_1500_jpeg_or_png() {
     let out = render(&input, &spec("Linen shirt")).unwrap();
     assert_eq!(image::guess_format(&out).unwrap(), ImageFormat::Png);
     assert_eq!(decode(&out).dimensions(), (WIDTH, HEIGHT));
+
+    // WebP input too.
+    let webp = common::encode(&common::photo(400, 600, Scene::Stripes), ImageFormat::WebP);
+    assert_eq!(image::guess_format(&webp).unwrap(), ImageFormat::WebP);
+    let img = render_rgb(&webp, &CreativeSpec::new("WebP")).unwrap();
+    assert_eq!(img.dimensions(), (WIDTH, HEIGHT));
 }
 
 #[test]
