@@ -306,3 +306,81 @@ fn stream_csv(
     }
     Ok(n > 0 || errors.is_empty())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(json: bool) -> Args {
+        Args {
+            inputs: Vec::new(),
+            base_url: Some(Url::parse("https://shop.example/").unwrap()),
+            json,
+            currency: Some(Currency::parse("EUR").unwrap()),
+        }
+    }
+
+    fn write_temp(name: &str, body: &[u8]) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("iqpins-extract-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join(name);
+        std::fs::write(&p, body).unwrap();
+        p
+    }
+
+    #[test]
+    fn a_streamed_csv_prints_one_valid_json_object_with_items_and_row_errors() {
+        let p = write_temp(
+            "shop.csv",
+            b"Handle,Title,Variant Price\nmug,Mug,12.50\n,Orphan,1\ntea,Tea,4\n",
+        );
+        for json in [true, false] {
+            let mut out = Vec::new();
+            let fine = extract_file(&mut out, p.to_str().unwrap(), &args(json)).unwrap();
+            assert!(fine);
+            let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+            assert_eq!(v["kind"], "csv");
+            assert_eq!(v["items"].as_array().unwrap().len(), 2);
+            assert_eq!(v["items"][0]["price"]["currency"], "EUR");
+            assert_eq!(v["items"][0]["url"], "https://shop.example/products/mug");
+            assert_eq!(v["errors"][0]["line"], 3);
+            if json {
+                assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), 1);
+            }
+        }
+    }
+
+    #[test]
+    fn a_page_prints_its_item_without_unknown_fields() {
+        let p = write_temp(
+            "p.html",
+            b"<html lang=en><head><title>Blue mug</title></head><body></body></html>",
+        );
+        let mut out = Vec::new();
+        assert!(extract_file(&mut out, p.to_str().unwrap(), &args(true)).unwrap());
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["kind"], "html");
+        let item = v["items"][0].as_object().unwrap();
+        assert_eq!(item["title"], "Blue mug");
+        assert!(!item.contains_key("price") && !item.contains_key("brand"));
+    }
+
+    #[test]
+    fn a_missing_or_empty_file_is_an_error_object() {
+        let mut out = Vec::new();
+        assert!(!extract_file(&mut out, "/nonexistent/x.html", &args(true)).unwrap());
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["kind"], "unknown");
+        assert!(
+            v["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("cannot open")
+        );
+        let p = write_temp("empty.html", b"");
+        let mut out = Vec::new();
+        assert!(!extract_file(&mut out, p.to_str().unwrap(), &args(true)).unwrap());
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["errors"][0]["message"], "input is empty");
+    }
+}
