@@ -3,6 +3,7 @@
 //! at bench time into a temporary file (never committed) and streamed from disk.
 //!
 //! `cargo bench -p iqpins-benches --bench sources`
+#![allow(clippy::unwrap_used)] // a benchmark: missing inputs should stop it loudly
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -87,7 +88,8 @@ pub fn write_shopify_csv(path: &Path, rows: usize) -> std::io::Result<()> {
 
 fn csv(c: &mut Criterion) {
     bench_set(c, "csv", &corpus_files("csv/"));
-    let path: PathBuf = std::env::temp_dir().join(format!("iqpins-bench-shopify-{}.csv", std::process::id()));
+    let path: PathBuf =
+        std::env::temp_dir().join(format!("iqpins-bench-shopify-{}.csv", std::process::id()));
     write_shopify_csv(&path, 1_000_000).unwrap();
     let options = CsvOptions {
         currency: iqpins_core::fields::Currency::parse("USD").ok(),
@@ -100,7 +102,10 @@ fn csv(c: &mut Criterion) {
     g.bench_function("1M rows streamed from disk", |b| {
         b.iter(|| {
             let file = std::fs::File::open(&path).unwrap();
-            CsvItems::new(file, options.clone()).unwrap().filter(Result::is_ok).count()
+            CsvItems::new(file, options.clone())
+                .unwrap()
+                .filter(Result::is_ok)
+                .count()
         });
     });
     g.finish();

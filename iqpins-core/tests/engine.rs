@@ -220,7 +220,7 @@ fn content(board: bool) -> DraftContent {
             url: Some(DestinationUrl::parse("https://shop.example/mug.jpg").unwrap()),
             creative: None,
         },
-        board: board.then(|| board_id()),
+        board: board.then(board_id),
         section: None,
     }
 }
@@ -521,10 +521,15 @@ async fn a_401_refreshes_once_and_retries_with_the_new_token() {
         matches!(report[0].state, DraftState::Published { .. }),
         "{report:?}"
     );
-    let creates = w.pinterest.creates.lock().unwrap();
-    assert_eq!(creates.len(), 2);
-    assert_eq!(creates[0].0, "access-1");
-    assert_eq!(creates[1].0, "access-2");
+    let tokens: Vec<String> = w
+        .pinterest
+        .creates
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|c| c.0.clone())
+        .collect();
+    assert_eq!(tokens, ["access-1", "access-2"]);
     let conn = w.store.get_connection(w.account.id).await.unwrap().unwrap();
     assert_eq!(
         conn.tokens.refresh.expose_secret(),
