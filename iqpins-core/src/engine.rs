@@ -960,22 +960,35 @@ impl Engine {
     }
 
     /// One worker pass: claims up to `limit` due drafts and publishes or reconciles each.
-    /// Errors of single drafts are recorded on them; only store failures stop the pass.
+    /// Errors of single drafts are recorded on them; a draft whose step fails outright
+    /// (store unavailable) is left to its lease and does not stop the others. The pass
+    /// returns an error only when nothing could be done.
     pub async fn publish_due(&self, lease: Duration, limit: u32) -> Result<Vec<PublishReport>> {
         let claimed = self.claim_due(lease, limit).await?;
         let mut out = Vec::with_capacity(claimed.len());
+        let mut first_error = None;
         for d in claimed {
             let id = d.id;
-            let d = match d.state {
-                DraftState::Reconciling { .. } => self.reconcile(d).await?,
-                _ => self.publish_claimed(d).await?,
+            let done = match d.state {
+                DraftState::Reconciling { .. } => self.reconcile(d).await,
+                _ => self.publish_claimed(d).await,
             };
-            out.push(PublishReport {
-                draft_id: id,
-                state: d.state,
-            });
+            // One draft's failure (its lease will expire and it will be reconciled) must
+            // not hold up the others of the pass.
+            match done {
+                Ok(d) => out.push(PublishReport {
+                    draft_id: id,
+                    state: d.state,
+                }),
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
         }
-        Ok(out)
+        match first_error {
+            Some(e) if out.is_empty() => Err(e),
+            _ => Ok(out),
+        }
     }
 
     fn new_pin(d: &Draft) -> std::result::Result<NewPin, &'static str> {
@@ -1018,6 +1031,14 @@ impl Engine {
                 let at = now + self.retry_delay(&d, e.retry_after);
                 return self
                     .mark_retry(d, at, &format!("token refresh failed: {e}"))
+                    .await;
+            }
+            // The stored tokens cannot be read (e.g. the secret key changed): nothing was
+            // sent, so the draft waits in the queue; the audit log says why.
+            Err(e @ Error::Vault(_)) => {
+                let at = now + chrono::Duration::minutes(15);
+                return self
+                    .mark_retry(d, at, &format!("the Pinterest tokens cannot be read: {e}"))
                     .await;
             }
             Err(e) => return Err(e),

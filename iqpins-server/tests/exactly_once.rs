@@ -235,3 +235,104 @@ async fn faults_and_concurrent_workers_never_publish_a_draft_twice() {
     );
     emulator.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_changed_secret_key_keeps_drafts_queued_and_sends_nothing() {
+    let emulator = Emulator::start(EmulatorConfig::new("app", "secret", REDIRECT))
+        .await
+        .unwrap();
+    let settings = PinterestSettings {
+        api_base: emulator.api_base_url(),
+        web_base: emulator.base_url(),
+        client_id: "app".into(),
+        client_secret: SecretString::from("secret"),
+        redirect_uri: REDIRECT.into(),
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("pins.db").display());
+    let open = |key: String| {
+        let url = url.clone();
+        async move {
+            let vault = TokenVault::from_base64(&key, &[]).unwrap();
+            iqpins_store::open(&url, Arc::new(vault)).await.unwrap()
+        }
+    };
+    let store = open(TokenVault::generate_key()).await;
+    let engine = Engine::new(
+        store.clone(),
+        Some(Arc::new(app::pinterest(&settings).unwrap())),
+        Arc::new(SystemClock),
+    );
+    let account = engine
+        .create_account("Shop", "owner@shop.example")
+        .await
+        .unwrap();
+    store
+        .set_allowed_domains(account.id, &["shop.example".into()])
+        .await
+        .unwrap();
+    let code = allow(&engine.authorize_url("s").unwrap()).await;
+    engine.connect(account.id, "owner", &code).await.unwrap();
+    let board = engine.sync_boards(account.id, "owner").await.unwrap()[0]
+        .id
+        .clone();
+    let d = engine
+        .create_draft(
+            account.id,
+            "owner",
+            DraftContent {
+                title: PinTitle::parse("Mug").unwrap(),
+                description: PinDescription::parse("").unwrap(),
+                alt_text: AltText::parse("").unwrap(),
+                link: Some(DestinationUrl::parse("https://shop.example/mug").unwrap()),
+                image: DraftImage {
+                    url: Some(DestinationUrl::parse("https://shop.example/mug.jpg").unwrap()),
+                    creative: None,
+                },
+                board: Some(board),
+                section: None,
+            },
+            None,
+            None,
+            vec![],
+        )
+        .await
+        .unwrap();
+    let d = engine
+        .approve(account.id, "owner", d.id, d.version)
+        .await
+        .unwrap();
+    engine
+        .publish_now(account.id, "owner", d.id, d.version)
+        .await
+        .unwrap();
+
+    // The server restarts with another key: the stored tokens cannot be read.
+    let store = open(TokenVault::generate_key()).await;
+    let engine = Engine::new(
+        store.clone(),
+        Some(Arc::new(app::pinterest(&settings).unwrap())),
+        Arc::new(SystemClock),
+    );
+    let report = engine
+        .publish_due(Duration::from_secs(30), 10)
+        .await
+        .unwrap();
+    assert!(
+        matches!(report[0].state, DraftState::Queued { .. }),
+        "{report:?}"
+    );
+    assert_eq!(
+        emulator.state().stats().pin_create_requests,
+        0,
+        "nothing was sent"
+    );
+    let audit = engine.audit_log(account.id, 20).await.unwrap();
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.action == "draft.retry_later" && e.detail.contains("tokens cannot be read")),
+        "{audit:?}"
+    );
+    emulator.shutdown().await;
+}
