@@ -39,6 +39,23 @@ pub const DEFAULT_RETRY_BASE: Duration = Duration::from_secs(30);
 /// Attempts after which a draft that keeps failing with retryable errors is given up.
 pub const MAX_ATTEMPTS: u32 = 8;
 
+/// Longest account or source name.
+pub const NAME_MAX: usize = 200;
+
+fn check_name(name: &str) -> Result<&str> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::invalid("name", "must not be empty"));
+    }
+    if name.chars().count() > NAME_MAX {
+        return Err(Error::invalid(
+            "name",
+            format!("is longer than {NAME_MAX} characters"),
+        ));
+    }
+    Ok(name)
+}
+
 /// Result of recording imported items.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ImportReport {
@@ -178,10 +195,7 @@ impl Engine {
                 format!("{email:?} is not an e-mail address"),
             ));
         }
-        let name = name.trim();
-        if name.is_empty() {
-            return Err(Error::invalid("name", "must not be empty"));
-        }
+        let name = check_name(name)?;
         let account = Account {
             id: AccountId::new(),
             name: name.to_owned(),
@@ -212,9 +226,11 @@ impl Engine {
         kind: SourceKind,
         defaults: SourceDefaults,
     ) -> Result<Source> {
-        let name = name.trim();
-        if name.is_empty() {
-            return Err(Error::invalid("name", "must not be empty"));
+        let name = check_name(name)?;
+        if let SourceKind::Csv { file_name } = &kind
+            && file_name.chars().count() > 255
+        {
+            return Err(Error::invalid("file_name", "is longer than 255 characters"));
         }
         if let SourceKind::Url { url } | SourceKind::Feed { url } = &kind {
             crate::fields::DestinationUrl::parse_field("url", url)?;

@@ -104,10 +104,7 @@ impl Store for MemoryStore {
             .iter()
             .any(|a| a.email == email || a.id == account.id)
         {
-            return Err(Error::invalid(
-                "email",
-                format!("{email} is already registered"),
-            ));
+            return Err(Error::invalid("email", "cannot be used for a new account"));
         }
         let mut a = account.clone();
         a.email = email;
@@ -451,6 +448,26 @@ impl AuthStore for MemoryStore {
             .get(token_hash)
             .filter(|s| s.expires_at > now)
             .cloned())
+    }
+
+    async fn set_oauth_state(&self, token_hash: &str, state: &str) -> Result<bool> {
+        Ok(match self.lock().sessions.get_mut(token_hash) {
+            Some(s) => {
+                s.oauth_state = Some(state.to_owned());
+                true
+            }
+            None => false,
+        })
+    }
+
+    async fn take_oauth_state(&self, token_hash: &str, state: &str) -> Result<bool> {
+        Ok(match self.lock().sessions.get_mut(token_hash) {
+            Some(s) if s.oauth_state.as_deref() == Some(state) => {
+                s.oauth_state = None;
+                true
+            }
+            _ => false,
+        })
     }
 
     async fn delete_session(&self, token_hash: &str) -> Result<()> {

@@ -444,6 +444,12 @@ pub trait AuthStore: Send + Sync {
     async fn put_session(&self, session: &Session) -> Result<()>;
     /// A session by token hash, if it exists and has not expired at `now`.
     async fn get_session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<Option<Session>>;
+    /// Records the OAuth `state` of a connect in progress on an existing session; `false`
+    /// when the session is gone (signed out meanwhile). Never re-creates a session.
+    async fn set_oauth_state(&self, token_hash: &str, state: &str) -> Result<bool>;
+    /// Consumes the session's OAuth `state` if it equals `state` (compare-and-clear in one
+    /// step, so a state is good for exactly one callback); `false` otherwise.
+    async fn take_oauth_state(&self, token_hash: &str, state: &str) -> Result<bool>;
     /// Ends a session.
     async fn delete_session(&self, token_hash: &str) -> Result<()>;
     /// Ends every session of an account (after a password change).

@@ -1451,7 +1451,31 @@ pub async fn auth_conformance(store: &dyn Store, auth: &dyn crate::AuthStore) {
         Some("state-123")
     );
 
+    // OAuth state: set on a live session only, taken once, and only when it matches.
+    assert!(auth.set_oauth_state("s2", "st-1").await.expect("set"));
+    assert!(
+        !auth.set_oauth_state("nope", "st-1").await.expect("set"),
+        "no session, no state"
+    );
+    assert!(
+        auth.get_session("nope", now).await.expect("get").is_none(),
+        "not re-created"
+    );
+    assert!(
+        !auth.take_oauth_state("s2", "st-2").await.expect("take"),
+        "wrong state"
+    );
+    assert!(auth.take_oauth_state("s2", "st-1").await.expect("take"));
+    assert!(
+        !auth.take_oauth_state("s2", "st-1").await.expect("take"),
+        "single use"
+    );
+
     auth.delete_session("s2").await.expect("delete");
+    assert!(
+        !auth.set_oauth_state("s2", "st-3").await.expect("set"),
+        "signed out stays out"
+    );
     assert_eq!(auth.get_session("s2", now).await.expect("get"), None);
     auth.delete_account_sessions(a.id)
         .await

@@ -29,6 +29,23 @@ impl SourcesImporter {
     }
 }
 
+/// The fetch error a person sees. A refused address only says so: the fetcher's reason
+/// (which names what a host resolves to) is logged, not shown, so the form cannot be used
+/// to map internal DNS.
+fn fetch_error(url: &str, e: iqpins_sources::Error) -> iqpins_core::Error {
+    let reason = match &e {
+        iqpins_sources::Error::Refused { .. } => {
+            tracing::warn!(%url, error = %e, "fetch refused");
+            "this address cannot be reached from IQ Pins".to_owned()
+        }
+        other => other.to_string(),
+    };
+    iqpins_core::Error::Fetch {
+        url: url.to_owned(),
+        reason,
+    }
+}
+
 fn imported(e: iqpins_sources::Extraction) -> Imported {
     Imported {
         items: e.items,
@@ -53,10 +70,7 @@ impl Importer for SourcesImporter {
             .fetcher
             .get(url)
             .await
-            .map_err(|e| iqpins_core::Error::Fetch {
-                url: url.clone(),
-                reason: e.to_string(),
-            })?;
+            .map_err(|e| fetch_error(url, e))?;
         let mut input = iqpins_sources::Input::new(&fetched.body).name(&fetched.url);
         if let Some(ct) = fetched.content_type.as_deref() {
             input = input.content_type(ct);
@@ -69,10 +83,7 @@ impl Importer for SourcesImporter {
             .fetcher
             .get_image(url)
             .await
-            .map_err(|e| iqpins_core::Error::Fetch {
-                url: url.to_owned(),
-                reason: e.to_string(),
-            })?;
+            .map_err(|e| fetch_error(url, e))?;
         if !(200..300).contains(&fetched.status) {
             return Err(iqpins_core::Error::Fetch {
                 url: url.to_owned(),

@@ -90,14 +90,15 @@ impl Demo {
         })
         .map_err(|e| e.to_string())?;
 
-        // The demo may fetch its own sample shop on 127.0.0.1; nothing else internal.
+        // The demo may fetch its own sample shop (this server) on 127.0.0.1; nothing else
+        // internal, not even other local services.
         let policy = FetchPolicy {
             allow: vec![
-                "127.0.0.0/8"
+                "127.0.0.1/32"
                     .parse()
                     .map_err(|e: ipnet::AddrParseError| e.to_string())?,
             ],
-            ports: vec![80, 443, addr.port()],
+            ports: vec![addr.port()],
             ..FetchPolicy::default()
         };
         let importer: Arc<dyn Importer> =

@@ -448,3 +448,54 @@ async fn uploading_a_csv_file_imports_its_rows() {
         r.body
     );
 }
+
+#[tokio::test]
+async fn an_oauth_callback_with_a_state_this_session_did_not_start_is_refused() {
+    let (app, store) = app();
+    let (cookie, _) = sign_up(&app, "owner@shop.example").await;
+    let r = send(&app, get("/oauth/callback?code=abc&state=forged", &cookie)).await;
+    let loc = r.location.unwrap();
+    assert!(
+        loc.starts_with("/settings?error=") && loc.contains("does+not+belong"),
+        "{loc}"
+    );
+    let a = store
+        .find_account_by_email("owner@shop.example")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(store.get_connection(a.id).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn oversized_forms_and_names_are_refused() {
+    let (app, _) = app();
+    let (cookie, csrf) = sign_up(&app, "owner@shop.example").await;
+    let big = "x".repeat(web::MAX_FORM + 1);
+    let r = send(
+        &app,
+        post(
+            "/settings/domains",
+            &cookie,
+            &[("csrf", &csrf), ("domains", &big)],
+        ),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let long = "n".repeat(201);
+    let r = send(
+        &app,
+        post(
+            "/sources",
+            &cookie,
+            &[
+                ("csrf", &csrf),
+                ("name", &long),
+                ("kind", "url"),
+                ("url", "https://shop.example/a"),
+            ],
+        ),
+    )
+    .await;
+    assert!(r.location.unwrap().contains("longer+than+200"));
+}

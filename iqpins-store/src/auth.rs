@@ -8,6 +8,10 @@ pub(crate) const UPSERT_SESSION: &str = "INSERT INTO sessions (token_hash, accou
      expires_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (token_hash) DO UPDATE SET \
      csrf = excluded.csrf, oauth_state = excluded.oauth_state, expires_at = excluded.expires_at";
 pub(crate) const GET_SESSION: &str = "SELECT token_hash, account_id, csrf, oauth_state, expires_at FROM sessions WHERE token_hash = $1";
+pub(crate) const SET_OAUTH_STATE: &str =
+    "UPDATE sessions SET oauth_state = $2 WHERE token_hash = $1";
+pub(crate) const TAKE_OAUTH_STATE: &str =
+    "UPDATE sessions SET oauth_state = NULL WHERE token_hash = $1 AND oauth_state = $2";
 pub(crate) const DELETE_SESSION: &str = "DELETE FROM sessions WHERE token_hash = $1";
 pub(crate) const DELETE_ACCOUNT_SESSIONS: &str = "DELETE FROM sessions WHERE account_id = $1";
 
@@ -92,6 +96,34 @@ macro_rules! sql_auth_store {
                 .map_err($crate::error::db)?;
                 // Compared here, not in SQL: SQLite keeps times as text.
                 Ok((s.expires_at > now).then_some(s))
+            }
+
+            async fn set_oauth_state(
+                &self,
+                token_hash: &str,
+                state: &str,
+            ) -> iqpins_core::Result<bool> {
+                let done = sqlx::query($crate::auth::SET_OAUTH_STATE)
+                    .bind(token_hash)
+                    .bind(state)
+                    .execute(&self.pool)
+                    .await
+                    .map_err($crate::error::db)?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            async fn take_oauth_state(
+                &self,
+                token_hash: &str,
+                state: &str,
+            ) -> iqpins_core::Result<bool> {
+                let done = sqlx::query($crate::auth::TAKE_OAUTH_STATE)
+                    .bind(token_hash)
+                    .bind(state)
+                    .execute(&self.pool)
+                    .await
+                    .map_err($crate::error::db)?;
+                Ok(done.rows_affected() == 1)
             }
 
             async fn delete_session(&self, token_hash: &str) -> iqpins_core::Result<()> {

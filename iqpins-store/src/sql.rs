@@ -371,7 +371,6 @@ macro_rules! sql_store {
                 account: &iqpins_core::Account,
             ) -> iqpins_core::Result<()> {
                 let r = $crate::rows::AccountRow::from_account(account)?;
-                let email = r.email.clone();
                 sqlx::query($crate::sql::INSERT_ACCOUNT)
                     .bind(r.id)
                     .bind(r.name)
@@ -382,10 +381,8 @@ macro_rules! sql_store {
                     .await
                     .map_err(|e| {
                         if $crate::error::is_unique_violation(&e) {
-                            iqpins_core::Error::invalid(
-                                "email",
-                                format!("{email} is already registered"),
-                            )
+                            // Not "already registered": sign-up must not tell who has an account.
+                            iqpins_core::Error::invalid("email", "cannot be used for a new account")
                         } else {
                             $crate::error::db(e)
                         }

@@ -23,6 +23,23 @@ pub const SESSION_COOKIE: &str = "iqpins_session";
 pub const SESSION_DAYS: i64 = 14;
 /// Passwords shorter than this are refused.
 pub const MIN_PASSWORD: usize = 8;
+/// Passwords longer than this are refused (Argon2 would hash any length).
+pub const MAX_PASSWORD: usize = 1024;
+
+/// [`hash_password`] on the blocking pool: Argon2id takes tens of milliseconds and
+/// ~19 MiB, which must not stall the async workers.
+pub async fn hash_password_blocking(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| AppError::BadRequest(e.to_string()))?
+}
+
+/// [`verify_password`] on the blocking pool.
+pub async fn verify_password_blocking(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .unwrap_or(false)
+}
 
 /// Hashes a password with Argon2id and a fresh salt (PHC string).
 pub fn hash_password(password: &str) -> Result<String, AppError> {

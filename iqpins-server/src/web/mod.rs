@@ -104,6 +104,11 @@ impl std::ops::Deref for AppState {
     }
 }
 
+/// Largest form body (every route but the upload).
+pub const MAX_FORM: usize = 64 * 1024;
+/// Largest uploaded file.
+pub const MAX_UPLOAD: usize = 32 * 1024 * 1024;
+
 /// The dashboard's routes with their security layers.
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -115,7 +120,10 @@ pub fn router(state: AppState) -> Router {
         .route("/drafts/{id}", post(pages::draft_action))
         .route("/drafts/{id}/creative.jpg", get(pages::creative))
         .route("/sources", get(pages::sources).post(pages::add_source))
-        .route("/sources/upload", post(pages::upload_source))
+        .route(
+            "/sources/upload",
+            post(pages::upload_source).layer(axum::extract::DefaultBodyLimit::max(MAX_UPLOAD)),
+        )
         .route("/settings", get(pages::settings))
         .route("/settings/domains", post(pages::set_domains))
         .route("/connect", post(pages::connect))
@@ -135,6 +143,6 @@ pub fn router(state: AppState) -> Router {
             axum::http::header::REFERRER_POLICY,
             axum::http::HeaderValue::from_static("same-origin"),
         ))
-        .layer(axum::extract::DefaultBodyLimit::max(32 * 1024 * 1024))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_FORM))
         .with_state(state)
 }

@@ -34,6 +34,9 @@ fn go(path: &str, result: Result<String, AppError>) -> Response {
             if matches!(e, AppError::SignIn) {
                 return e.into_response();
             }
+            if e.status_code().0.is_server_error() {
+                tracing::error!(error = %e, "request failed");
+            }
             ("error", e.public_message())
         }
     };
@@ -151,13 +154,13 @@ pub(super) async fn login(
     };
     let Some(account) = s.store.find_account_by_email(&f.email).await? else {
         // Spend the same time as a real check so e-mail existence does not leak.
-        let _ = auth::hash_password(&f.password);
+        let _ = auth::hash_password_blocking(f.password).await;
         return Ok(refused());
     };
     let Some(hash) = s.auth.password_hash(account.id).await? else {
         return Ok(refused());
     };
-    if !auth::verify_password(&f.password, &hash) {
+    if !auth::verify_password_blocking(f.password, hash).await {
         return Ok(refused());
     }
     Ok(signed_in(auth::start_session(&s, &account).await?))
@@ -177,7 +180,14 @@ pub async fn create_user(
         )
         .into());
     }
-    let hash = auth::hash_password(password)?;
+    if password.chars().count() > auth::MAX_PASSWORD {
+        return Err(iqpins_core::Error::invalid(
+            "password",
+            format!("must be at most {} characters", auth::MAX_PASSWORD),
+        )
+        .into());
+    }
+    let hash = auth::hash_password_blocking(password.to_owned()).await?;
     let account = s.engine.create_account(name, email).await?;
     s.auth.set_password_hash(account.id, &hash).await?;
     Ok(account)
@@ -868,7 +878,16 @@ pub(super) async fn set_domains(
     user.check_csrf(&f.csrf)?;
     let r = async {
         let mut list = Vec::new();
-        for line in f.domains.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let lines: Vec<&str> = f
+            .domains
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        if lines.len() > 50 {
+            return Err(iqpins_core::Error::invalid("domains", "at most 50 domains").into());
+        }
+        for line in lines {
             let host = if line.contains("://") {
                 url::Url::parse(line)
                     .ok()
@@ -897,9 +916,13 @@ pub(super) async fn connect(
     user.check_csrf(&f.csrf)?;
     let state = auth::random_token();
     let url = s.engine.authorize_url(&state)?;
-    let mut session = user.session.clone();
-    session.oauth_state = Some(state);
-    s.auth.put_session(&session).await?;
+    if !s
+        .auth
+        .set_oauth_state(&user.session.token_hash, &state)
+        .await?
+    {
+        return Err(AppError::SignIn);
+    }
     Ok(Redirect::to(&url).into_response())
 }
 
@@ -916,18 +939,15 @@ pub(super) async fn oauth_callback(
     Query(q): Query<Callback>,
 ) -> AppResult<Response> {
     let r = async {
-        // The state must be the one this session started: a callback from anywhere else
-        // (or a replayed one) is refused.
-        let expected = user.session.oauth_state.clone();
-        let mut session = user.session.clone();
-        session.oauth_state = None;
-        s.auth.put_session(&session).await?;
-        let (Some(expected), Some(got)) = (expected, q.state.as_deref()) else {
-            return Err(AppError::BadRequest(
-                "this Pinterest answer does not belong to your session; connect again".into(),
-            ));
-        };
-        if expected != got {
+        // The state must be the one this session started, and is good for one callback
+        // only: compare-and-clear in the store, so two callbacks cannot both pass.
+        let state = q.state.as_deref().unwrap_or_default();
+        if state.is_empty()
+            || !s
+                .auth
+                .take_oauth_state(&user.session.token_hash, state)
+                .await?
+        {
             return Err(AppError::BadRequest(
                 "this Pinterest answer does not belong to your session; connect again".into(),
             ));
