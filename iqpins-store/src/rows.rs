@@ -49,6 +49,7 @@ fn to_u64(what: &str, id: impl std::fmt::Display, column: &str, v: i64) -> Resul
 }
 
 /// An `accounts` row.
+#[derive(sqlx::FromRow)]
 pub(crate) struct AccountRow {
     pub(crate) id: Uuid,
     pub(crate) name: String,
@@ -90,6 +91,7 @@ pub(crate) fn normalise_email(email: &str) -> String {
 }
 
 /// A `sources` row.
+#[derive(sqlx::FromRow)]
 pub(crate) struct SourceRow {
     pub(crate) id: Uuid,
     pub(crate) account_id: Uuid,
@@ -124,6 +126,7 @@ impl SourceRow {
 }
 
 /// An `items` row.
+#[derive(sqlx::FromRow)]
 pub(crate) struct ItemRow {
     pub(crate) id: Uuid,
     pub(crate) account_id: Uuid,
@@ -159,6 +162,7 @@ impl ItemRow {
 
 /// A `drafts` row: the content in columns, the lifecycle state spread over typed columns
 /// (so the scheduler's claim is a plain indexed `UPDATE`), history and flags as JSON.
+#[derive(sqlx::FromRow)]
 pub(crate) struct DraftRow {
     pub(crate) id: Uuid,
     pub(crate) account_id: Uuid,
@@ -358,6 +362,7 @@ impl DraftRow {
 }
 
 /// A `connections` row; the tokens only as vault ciphertexts.
+#[derive(sqlx::FromRow)]
 pub(crate) struct ConnectionRow {
     pub(crate) account_id: Uuid,
     pub(crate) pinterest_user_id: Option<String>,
@@ -448,6 +453,7 @@ impl ConnectionRow {
 }
 
 /// A `boards` row.
+#[derive(sqlx::FromRow)]
 pub(crate) struct BoardRow {
     pub(crate) id: String,
     pub(crate) name: String,
@@ -474,6 +480,7 @@ pub(crate) fn board_order(boards: &[Board]) -> Vec<&Board> {
 }
 
 /// A `pin_metrics` row.
+#[derive(sqlx::FromRow)]
 pub(crate) struct MetricsRow {
     pub(crate) pin_id: String,
     pub(crate) day: NaiveDate,
@@ -514,6 +521,7 @@ impl MetricsRow {
 }
 
 /// An `audit_events` row.
+#[derive(sqlx::FromRow)]
 pub(crate) struct AuditRow {
     pub(crate) id: Uuid,
     pub(crate) account_id: Uuid,

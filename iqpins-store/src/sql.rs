@@ -200,168 +200,47 @@ macro_rules! sql_store {
                 .bind(r.updated_at)
         }
 
+        /// Decodes a row into its `rows` struct (sqlx's `FromRow`, by column name).
+        fn decode<T: for<'r> sqlx::FromRow<'r, DbRow>>(row: &DbRow) -> iqpins_core::Result<T> {
+            T::from_row(row).map_err($crate::error::db)
+        }
+
         fn read_draft(row: &DbRow) -> iqpins_core::Result<iqpins_core::Draft> {
-            use sqlx::Row as _;
-            let r = (|| -> Result<$crate::rows::DraftRow, sqlx::Error> {
-                Ok($crate::rows::DraftRow {
-                    id: row.try_get("id")?,
-                    account_id: row.try_get("account_id")?,
-                    source_id: row.try_get("source_id")?,
-                    item_id: row.try_get("item_id")?,
-                    title: row.try_get("title")?,
-                    description: row.try_get("description")?,
-                    alt_text: row.try_get("alt_text")?,
-                    link: row.try_get("link")?,
-                    image_url: row.try_get("image_url")?,
-                    creative: row.try_get("creative")?,
-                    board_id: row.try_get("board_id")?,
-                    section_id: row.try_get("section_id")?,
-                    state: row.try_get("state")?,
-                    queued_at: row.try_get("queued_at")?,
-                    attempt: row.try_get("attempt")?,
-                    started_at: row.try_get("started_at")?,
-                    lease_until: row.try_get("lease_until")?,
-                    pin_id: row.try_get("pin_id")?,
-                    published_at: row.try_get("published_at")?,
-                    fail_reason: row.try_get("fail_reason")?,
-                    revision: row.try_get("revision")?,
-                    approved_revision: row.try_get("approved_revision")?,
-                    version: row.try_get("version")?,
-                    attempts: row.try_get("attempts")?,
-                    last_error: row.try_get("last_error")?,
-                    history: row.try_get("history")?,
-                    flags: row.try_get("flags")?,
-                    fingerprint: row.try_get("fingerprint")?,
-                    created_at: row.try_get("created_at")?,
-                    updated_at: row.try_get("updated_at")?,
-                })
-            })()
-            .map_err($crate::error::db)?;
-            r.into_draft()
+            decode::<$crate::rows::DraftRow>(row)?.into_draft()
         }
 
         fn read_account(row: &DbRow) -> iqpins_core::Result<iqpins_core::Account> {
-            use sqlx::Row as _;
-            let r = (|| -> Result<$crate::rows::AccountRow, sqlx::Error> {
-                Ok($crate::rows::AccountRow {
-                    id: row.try_get("id")?,
-                    name: row.try_get("name")?,
-                    email: row.try_get("email")?,
-                    allowed_domains: row.try_get("allowed_domains")?,
-                    created_at: row.try_get("created_at")?,
-                })
-            })()
-            .map_err($crate::error::db)?;
-            r.into_account()
+            decode::<$crate::rows::AccountRow>(row)?.into_account()
         }
 
         fn read_source(row: &DbRow) -> iqpins_core::Result<iqpins_core::Source> {
-            use sqlx::Row as _;
-            let r = (|| -> Result<$crate::rows::SourceRow, sqlx::Error> {
-                Ok($crate::rows::SourceRow {
-                    id: row.try_get("id")?,
-                    account_id: row.try_get("account_id")?,
-                    name: row.try_get("name")?,
-                    kind: row.try_get("kind")?,
-                    defaults: row.try_get("defaults")?,
-                    created_at: row.try_get("created_at")?,
-                })
-            })()
-            .map_err($crate::error::db)?;
-            r.into_source()
+            decode::<$crate::rows::SourceRow>(row)?.into_source()
         }
 
         fn read_item(row: &DbRow) -> iqpins_core::Result<iqpins_core::StoredItem> {
-            use sqlx::Row as _;
-            let r = (|| -> Result<$crate::rows::ItemRow, sqlx::Error> {
-                Ok($crate::rows::ItemRow {
-                    id: row.try_get("id")?,
-                    account_id: row.try_get("account_id")?,
-                    source_id: row.try_get("source_id")?,
-                    fingerprint: row.try_get("fingerprint")?,
-                    item: row.try_get("item")?,
-                    imported_at: row.try_get("imported_at")?,
-                })
-            })()
-            .map_err($crate::error::db)?;
-            r.into_item()
+            decode::<$crate::rows::ItemRow>(row)?.into_item()
         }
 
         fn read_connection(
             row: &DbRow,
             vault: &dyn iqpins_core::Vault,
         ) -> iqpins_core::Result<iqpins_core::Connection> {
-            use sqlx::Row as _;
-            let r = (|| -> Result<$crate::rows::ConnectionRow, sqlx::Error> {
-                Ok($crate::rows::ConnectionRow {
-                    account_id: row.try_get("account_id")?,
-                    pinterest_user_id: row.try_get("pinterest_user_id")?,
-                    username: row.try_get("username")?,
-                    account_type: row.try_get("account_type")?,
-                    scopes: row.try_get("scopes")?,
-                    access_token: row.try_get("access_token")?,
-                    access_expires_at: row.try_get("access_expires_at")?,
-                    refresh_token: row.try_get("refresh_token")?,
-                    refresh_expires_at: row.try_get("refresh_expires_at")?,
-                    status: row.try_get("status")?,
-                    connected_at: row.try_get("connected_at")?,
-                    refreshed_at: row.try_get("refreshed_at")?,
-                })
-            })()
-            .map_err($crate::error::db)?;
-            r.into_connection(vault)
+            decode::<$crate::rows::ConnectionRow>(row)?.into_connection(vault)
         }
 
         fn read_board(
             row: &DbRow,
             account: iqpins_core::AccountId,
         ) -> iqpins_core::Result<iqpins_core::Board> {
-            use sqlx::Row as _;
-            let r = (|| -> Result<$crate::rows::BoardRow, sqlx::Error> {
-                Ok($crate::rows::BoardRow {
-                    id: row.try_get("id")?,
-                    name: row.try_get("name")?,
-                    description: row.try_get("description")?,
-                    privacy: row.try_get("privacy")?,
-                })
-            })()
-            .map_err($crate::error::db)?;
-            r.into_board(account)
+            decode::<$crate::rows::BoardRow>(row)?.into_board(account)
         }
 
         fn read_metrics(row: &DbRow) -> iqpins_core::Result<iqpins_core::PinMetrics> {
-            use sqlx::Row as _;
-            let r = (|| -> Result<$crate::rows::MetricsRow, sqlx::Error> {
-                Ok($crate::rows::MetricsRow {
-                    pin_id: row.try_get("pin_id")?,
-                    day: row.try_get("day")?,
-                    impressions: row.try_get("impressions")?,
-                    saves: row.try_get("saves")?,
-                    pin_clicks: row.try_get("pin_clicks")?,
-                    outbound_clicks: row.try_get("outbound_clicks")?,
-                })
-            })()
-            .map_err($crate::error::db)?;
-            r.into_metrics()
+            decode::<$crate::rows::MetricsRow>(row)?.into_metrics()
         }
 
         fn read_audit(row: &DbRow) -> iqpins_core::Result<iqpins_core::AuditEvent> {
-            use sqlx::Row as _;
-            let r = (|| -> Result<$crate::rows::AuditRow, sqlx::Error> {
-                Ok($crate::rows::AuditRow {
-                    id: row.try_get("id")?,
-                    account_id: row.try_get("account_id")?,
-                    actor: row.try_get("actor")?,
-                    action: row.try_get("action")?,
-                    draft_id: row.try_get("draft_id")?,
-                    source_id: row.try_get("source_id")?,
-                    outcome: row.try_get("outcome")?,
-                    detail: row.try_get("detail")?,
-                    at: row.try_get("at")?,
-                })
-            })()
-            .map_err($crate::error::db)?;
-            r.into_event()
+            decode::<$crate::rows::AuditRow>(row)?.into_event()
         }
 
         #[async_trait::async_trait]
