@@ -543,17 +543,28 @@ impl Engine {
     /// of [`crate::generate::readiness`] plus an active Pinterest connection.
     pub async fn approval_problems(&self, d: &Draft) -> Result<Vec<String>> {
         let account = self.store.get_account(d.account_id).await?;
+        let connection = self.store.get_connection(d.account_id).await?;
+        Ok(Self::approval_reasons(d, &account, connection.as_ref()))
+    }
+
+    /// [`Engine::approval_problems`] from an already loaded account and connection (a
+    /// review page checks many drafts of one account).
+    pub fn approval_reasons(
+        d: &Draft,
+        account: &Account,
+        connection: Option<&Connection>,
+    ) -> Vec<String> {
         let mut reasons: Vec<String> =
             crate::generate::readiness(&d.content, &account.allowed_domains)
                 .into_iter()
                 .map(String::from)
                 .collect();
-        match self.store.get_connection(d.account_id).await? {
+        match connection {
             Some(c) if c.status == ConnectionStatus::Active => {}
             Some(_) => reasons.push("Reconnect your Pinterest account.".to_owned()),
             None => reasons.push("Connect a Pinterest account.".to_owned()),
         }
-        Ok(reasons)
+        reasons
     }
 
     /// Approves the current revision; refused with every reason that is not met.

@@ -460,10 +460,11 @@ pub(super) async fn drafts(
                 .await?,
         );
     }
+    let connection = s.store.get_connection(user.account.id).await?;
     let mut views = Vec::with_capacity(list.len());
     for d in &list {
         let reasons = if d.state == DraftState::Pending {
-            s.engine.approval_problems(d).await?
+            iqpins_core::Engine::approval_reasons(d, &user.account, connection.as_ref())
         } else {
             Vec::new()
         };
