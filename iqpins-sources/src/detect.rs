@@ -35,8 +35,13 @@ pub fn detect(bytes: &[u8], name: Option<&str>, content_type: Option<&str>) -> R
             "<meta",
             "<title",
         ];
-        let first_feed = feedish.iter().filter_map(|m| lower.find(m)).min();
-        let first_html = htmlish.iter().filter_map(|m| lower.find(m)).min();
+        // One pass over the tags (a `find` per marker scans the whole sniff each time).
+        let first_of = |markers: &[&str]| {
+            memchr::memchr_iter(b'<', lower.as_bytes())
+                .find(|&i| markers.iter().any(|m| lower[i..].starts_with(m)))
+        };
+        let first_feed = first_of(&feedish);
+        let first_html = first_of(&htmlish);
         return Ok(match (first_feed, first_html) {
             (Some(f), Some(h)) if f < h => InputKind::Feed,
             (Some(_), None) => InputKind::Feed,

@@ -5,6 +5,23 @@ use url::Url;
 
 /// Collapses runs of whitespace to one space and trims; `None` when nothing is left.
 pub(crate) fn clean(s: &str) -> Option<String> {
+    // Most text is already clean: single ASCII spaces, no other whitespace. Bytes that
+    // start a multi-byte whitespace character (U+0085, U+00A0, U+1680, U+2000…U+3000)
+    // send the text down the general path.
+    let b = s.as_bytes();
+    let already_clean = !b.is_empty()
+        && b[0] != b' '
+        && b[b.len() - 1] != b' '
+        && !b.windows(2).any(|w| w == b"  ")
+        && !b.iter().any(|&c| {
+            matches!(
+                c,
+                b'\t' | b'\n' | b'\r' | 0x0B | 0x0C | 0xC2 | 0xE1 | 0xE2 | 0xE3
+            )
+        });
+    if already_clean {
+        return Some(s.to_owned());
+    }
     let mut out = String::with_capacity(s.len());
     for word in s.split_whitespace() {
         if !out.is_empty() {
@@ -272,6 +289,27 @@ mod tests {
             plain("&#0; &#xFFFFFFFF; &;").as_deref(),
             Some("\u{fffd} \u{fffd} &;")
         );
+    }
+
+    #[test]
+    fn clean_collapses_every_kind_of_whitespace() {
+        for (input, want) in [
+            ("Plain text", Some("Plain text")),
+            ("  padded\tand\nwrapped  ", Some("padded and wrapped")),
+            ("double  space", Some("double space")),
+            (
+                "no\u{a0}break\u{2003}em\u{3000}ideo",
+                Some("no break em ideo"),
+            ),
+            (
+                "caf\u{e9} \u{2019}quoted\u{2019}",
+                Some("caf\u{e9} \u{2019}quoted\u{2019}"),
+            ),
+            ("", None),
+            (" \u{a0} ", None),
+        ] {
+            assert_eq!(clean(input).as_deref(), want, "{input:?}");
+        }
     }
 
     #[test]

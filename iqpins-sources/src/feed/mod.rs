@@ -67,7 +67,38 @@ const KNOWN_PREFIXES: &[(&str, &str)] = &[
 ];
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(hay, needle)
+}
+
+/// Guesses the encoding of text that is not UTF-8 and declares none. chardetng reads the
+/// non-ASCII bytes with a few bytes of context on each side (markup tells it nothing and
+/// costs the most), up to 64 KiB of such windows.
+fn sniff_encoding(bytes: &[u8]) -> &'static encoding_rs::Encoding {
+    const SAMPLE: usize = 64 * 1024;
+    const CONTEXT: usize = 12;
+    let mut sample = Vec::new();
+    let mut done = 0;
+    let mut i = 0;
+    while let Some(at) = bytes[i..].iter().position(|b| !b.is_ascii()) {
+        let start = (i + at).saturating_sub(CONTEXT).max(done);
+        let run_end = bytes[i + at..]
+            .iter()
+            .position(u8::is_ascii)
+            .map_or(bytes.len(), |e| i + at + e);
+        let end = (run_end + CONTEXT).min(bytes.len());
+        if start > done && !sample.is_empty() {
+            sample.push(b' ');
+        }
+        sample.extend_from_slice(&bytes[start..end]);
+        done = end;
+        i = end;
+        if sample.len() >= SAMPLE || i >= bytes.len() {
+            break;
+        }
+    }
+    let mut det = chardetng::EncodingDetector::new();
+    det.feed(&sample, true);
+    det.guess(None, true)
 }
 
 /// Repairs what feed readers commonly tolerate; returns the bytes and what was repaired.
@@ -75,17 +106,13 @@ fn repair(bytes: &[u8]) -> (std::borrow::Cow<'_, [u8]>, Vec<String>) {
     let mut notes = Vec::new();
     // Text that is not UTF-8 and declares no encoding: sniff it and read it as UTF-8.
     let head = &bytes[..bytes.len().min(512)];
-    if std::str::from_utf8(bytes).is_err()
+    let utf8 = std::str::from_utf8(bytes).is_ok();
+    if !utf8
         && find(head, b"encoding=").is_none()
         && !bytes.starts_with(b"\xFF\xFE")
         && !bytes.starts_with(b"\xFE\xFF")
     {
-        let mut det = chardetng::EncodingDetector::new();
-        det.feed(
-            &bytes[..bytes.len().min(64 * 1024)],
-            bytes.len() <= 64 * 1024,
-        );
-        let enc = det.guess(None, true);
+        let enc = sniff_encoding(bytes);
         let text = enc.decode(bytes).0.into_owned();
         notes.push(format!(
             "its encoding is not declared (read as {})",
@@ -114,11 +141,9 @@ fn repair(bytes: &[u8]) -> (std::borrow::Cow<'_, [u8]>, Vec<String>) {
         extra.push_str(" version=\"2.0\"");
         notes.push("the <rss> element has no version".to_owned());
     }
-    // `str::find` is far faster than a byte-window scan on whole documents.
-    let text = String::from_utf8_lossy(bytes);
     for (prefix, ns) in KNOWN_PREFIXES {
-        let used = text.contains(&format!("<{prefix}:"));
-        let declared = used && text.contains(&format!("xmlns:{prefix}="));
+        let used = find(bytes, format!("<{prefix}:").as_bytes()).is_some();
+        let declared = used && find(bytes, format!("xmlns:{prefix}=").as_bytes()).is_some();
         if used && !declared {
             extra.push_str(&format!(" xmlns:{prefix}=\"{ns}\""));
             notes.push(format!("the namespace prefix {prefix:?} is not declared"));
@@ -176,8 +201,7 @@ fn entry_item(
             e.content
                 .as_ref()
                 .and_then(|c| c.body.as_deref())
-                .and_then(plain)
-                .map(|s| summary_cut(&s, CONTENT_SUMMARY_MAX))
+                .and_then(content_summary)
         })
         .or_else(|| {
             e.media
@@ -230,6 +254,27 @@ fn entry_item(
             .and_then(clean),
         ..ContentItem::default()
     }
+}
+
+/// A summary cut from an entry's whole content. Long content is read from a prefix
+/// first: the summary is its first [`CONTENT_SUMMARY_MAX`] characters, and turning a whole
+/// article into plain text only to cut it costs more than the rest of the entry.
+fn content_summary(body: &str) -> Option<String> {
+    const PREFIX: usize = CONTENT_SUMMARY_MAX * 16;
+    if body.len() > PREFIX * 2 {
+        let mut end = PREFIX;
+        while !body.is_char_boundary(end) {
+            end -= 1;
+        }
+        // Enough text past the cut that a tag or reference split at the prefix's end
+        // cannot reach into the summary.
+        if let Some(text) = plain(&body[..end])
+            && text.chars().count() > CONTENT_SUMMARY_MAX + 200
+        {
+            return Some(summary_cut(&text, CONTENT_SUMMARY_MAX));
+        }
+    }
+    plain(body).map(|s| summary_cut(&s, CONTENT_SUMMARY_MAX))
 }
 
 /// The entry's page: `rel="alternate"` (or no rel) first, never an enclosure.
@@ -403,6 +448,46 @@ mod tests {
         assert_eq!(items[1].url.as_deref(), Some("https://shop.example/tea"));
         assert_eq!(items[2].images[0].url, "https://shop.example/c.jpg");
         assert_eq!(items[2].images[0].alt.as_deref(), Some("cake"));
+    }
+
+    #[test]
+    fn a_long_content_summary_reads_a_prefix_and_equals_the_whole_read() {
+        let para = "<p>Caf&eacute; <b>cr&egrave;me</b> &amp; tea, brewed slowly.</p>\n";
+        let body = para.repeat(2_000);
+        let whole = plain(&body).map(|s| summary_cut(&s, CONTENT_SUMMARY_MAX));
+        let summary = content_summary(&body);
+        assert_eq!(summary, whole);
+        let summary = summary.unwrap();
+        assert!(summary.starts_with("Café crème & tea"), "{summary}");
+        assert!(summary.chars().count() <= CONTENT_SUMMARY_MAX);
+        // Short content takes the direct path.
+        assert_eq!(
+            content_summary(para).as_deref(),
+            Some("Café crème & tea, brewed slowly.")
+        );
+    }
+
+    #[test]
+    fn an_undeclared_legacy_encoding_is_sniffed_from_its_non_ascii_lines() {
+        let mut rss =
+            b"<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Not\xedcias</title>\n"
+                .to_vec();
+        for i in 0..50 {
+            rss.extend_from_slice(
+                format!("<item><title>Item {i}</title><link>https://n.example/{i}</link>\n")
+                    .as_bytes(),
+            );
+            rss.extend_from_slice(b"<description>A s\xe3o Jo\xe3o e a pol\xedtica da na\xe7\xe3o</description></item>\n");
+        }
+        rss.extend_from_slice(b"</channel></rss>");
+        let (items, note) = extract_feed_lenient(&rss, None).unwrap();
+        assert_eq!(items.len(), 50);
+        assert_eq!(items[0].site_name.as_deref(), Some("Notícias"));
+        assert_eq!(
+            items[3].summary.as_deref(),
+            Some("A são João e a política da nação")
+        );
+        assert!(note.unwrap().contains("windows-1252"));
     }
 
     #[test]
