@@ -7,14 +7,15 @@
 //! document itself. Nothing is guessed.
 
 mod encoding;
+mod entities;
 mod jsonld;
+mod markup;
 mod microdata;
 mod price;
 mod schema;
 
 use chrono::{DateTime, Utc};
 use iqpins_core::fields::Money;
-use scraper::{ElementRef, Html, Selector};
 use serde_json::Value;
 use url::Url;
 
@@ -119,11 +120,6 @@ impl Facts {
     }
 }
 
-fn sel(s: &str) -> Selector {
-    // The selectors below are constants known to parse; a failure is a bug caught by tests.
-    Selector::parse(s).unwrap_or_else(|_| Selector::parse("*").unwrap_or_else(|_| unreachable!()))
-}
-
 /// Extracts the page's item from HTML bytes. The encoding comes from the BOM, the
 /// `Content-Type` charset, `<meta charset>` or sniffing; `base` resolves relative URLs
 /// (a `<base href>`, the canonical link or `og:url` serve when it is `None`).
@@ -149,8 +145,19 @@ pub fn extract_html(
 /// pass for a summary when the page has no description.
 pub fn extract_page(text: &str, base: Option<&Url>, readability: bool) -> ContentItem {
     let text = &*prestrip(text);
-    let doc = Html::parse_document(text);
-    let metas = metas(&doc);
+    // One streaming pass; should it give up (a memory limit), the parsed tree serves.
+    let markup = markup::scan(text).unwrap_or_else(|_| markup::from_tree(text));
+    page_item(&markup, text, base, readability)
+}
+
+/// The page's item from what its markup states; `text` serves the readability pass.
+fn page_item(
+    markup: &markup::Markup,
+    text: &str,
+    base: Option<&Url>,
+    readability: bool,
+) -> ContentItem {
+    let metas = &markup.metas;
     let meta = |key: &str| -> Option<String> {
         metas
             .iter()
@@ -159,16 +166,7 @@ pub fn extract_page(text: &str, base: Option<&Url>, readability: bool) -> Conten
     };
 
     // The base: given, else <base href>, canonical or og:url (absolute ones only).
-    let canonical_raw = doc
-        .select(&sel("link[rel][href]"))
-        .find(|l| {
-            l.value().attr("rel").is_some_and(|r| {
-                r.split_whitespace()
-                    .any(|t| t.eq_ignore_ascii_case("canonical"))
-            })
-        })
-        .and_then(|l| l.value().attr("href"))
-        .map(str::to_owned);
+    let canonical_raw = markup.canonical.clone();
     let own_base = base.cloned().or_else(|| {
         canonical_raw
             .as_deref()
@@ -176,29 +174,21 @@ pub fn extract_page(text: &str, base: Option<&Url>, readability: bool) -> Conten
             .and_then(|u| Url::parse(u.trim()).ok())
             .filter(|u| matches!(u.scheme(), "http" | "https"))
     });
-    let base_href = doc
-        .select(&sel("base[href]"))
-        .next()
-        .and_then(|b| b.value().attr("href"))
-        .and_then(|h| match &own_base {
-            Some(b) => b.join(h.trim()).ok(),
-            None => Url::parse(h.trim()).ok(),
-        });
+    let base_href = markup.base_href.as_deref().and_then(|h| match &own_base {
+        Some(b) => b.join(h.trim()).ok(),
+        None => Url::parse(h.trim()).ok(),
+    });
     let base = base_href.or(own_base);
     let base = base.as_ref();
 
     // Structured data.
-    let blocks: Vec<Value> = doc
-        .select(&sel("script[type]"))
-        .filter(|s| {
-            s.value()
-                .attr("type")
-                .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"))
-        })
-        .filter_map(|s| jsonld::parse_block(&s.text().collect::<String>()))
+    let blocks: Vec<Value> = markup
+        .json_ld
+        .iter()
+        .filter_map(|s| jsonld::parse_block(s))
         .collect();
     let nodes = jsonld::flatten(blocks);
-    let micro = microdata::items(&doc, base);
+    let micro = markup.microdata.to_json(base);
     let mut ids = jsonld::index(&nodes);
     for (k, v) in jsonld::index(&micro) {
         ids.entry(k).or_insert(v);
@@ -244,11 +234,10 @@ pub fn extract_page(text: &str, base: Option<&Url>, readability: bool) -> Conten
             .as_deref()
             .and_then(|c| resolve(c, base))
             .or_else(|| meta("og:url").and_then(|u| resolve(&u, base))),
-        lang: doc
-            .root_element()
-            .value()
-            .attr("lang")
-            .or_else(|| doc.root_element().value().attr("xml:lang"))
+        lang: markup
+            .lang
+            .as_deref()
+            .or(markup.xml_lang.as_deref())
             .and_then(clean)
             .or_else(|| meta("content-language")),
         site_name: meta("og:site_name"),
@@ -257,9 +246,9 @@ pub fn extract_page(text: &str, base: Option<&Url>, readability: bool) -> Conten
     if let Some((kind, node)) = main {
         facts.fill(reader.facts(node, kind));
     }
-    facts.fill(open_graph(&metas, &meta, base));
-    facts.fill(twitter(&metas, &meta, base));
-    facts.fill(plain_meta(&doc, &meta, base));
+    facts.fill(open_graph(metas, &meta, base));
+    facts.fill(twitter(metas, &meta, base));
+    facts.fill(plain_meta(markup, &meta, base));
     if let Some(site) = site_node {
         facts.fill(Facts {
             site_name: site.get("name").and_then(Value::as_str).and_then(plain),
@@ -267,19 +256,13 @@ pub fn extract_page(text: &str, base: Option<&Url>, readability: bool) -> Conten
         });
     }
     facts.fill(Facts {
-        images: body_images(&doc, base),
+        images: body_images(&markup.images, base),
         url: base.map(Url::to_string),
         ..Facts::default()
     });
     // An article's `<time datetime>` (not a product's: that dates reviews or offers).
     if facts.published_at.is_none() && facts.kind != Some(ContentKind::Product) {
-        facts.published_at = doc
-            .select(&sel(
-                "time[pubdate][datetime], article time[datetime], time[datetime]",
-            ))
-            .next()
-            .and_then(|t| t.value().attr("datetime"))
-            .and_then(schema::parse_date);
+        facts.published_at = markup.time.as_deref().and_then(schema::parse_date);
     }
     if readability && facts.summary.is_none() {
         facts.fill(readable(text, base));
@@ -372,33 +355,6 @@ fn same_page(a: &str, b: &str) -> bool {
         u.trim_end_matches('/').to_ascii_lowercase()
     };
     strip(a) == strip(b)
-}
-
-/// All `<meta>` name/property → content pairs, keys lower-cased, in document order.
-fn metas(doc: &Html) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for m in doc.select(&sel("meta[content]")) {
-        let v = m.value();
-        let Some(content) = v.attr("content") else {
-            continue;
-        };
-        for key in [v.attr("property"), v.attr("name"), v.attr("http-equiv")]
-            .into_iter()
-            .flatten()
-        {
-            // `property` may hold several space-separated names (RDFa).
-            for k in key.split_whitespace() {
-                let k = k.to_ascii_lowercase();
-                // Dublin Core is written `dc.title`, `dc:title`, `dcterms:title`.
-                let k = match k.strip_prefix("dc:").or_else(|| k.strip_prefix("dcterms:")) {
-                    Some(rest) => format!("dc.{rest}"),
-                    None => k.replacen("dcterms.", "dc.", 1),
-                };
-                out.push((k, content.to_owned()));
-            }
-        }
-    }
-    out
 }
 
 fn open_graph(
@@ -544,12 +500,12 @@ fn twitter(
 
 /// `<title>`, meta description/keywords/author/date, Dublin Core and parse.ly tags,
 /// `link rel=image_src`.
-fn plain_meta(doc: &Html, meta: &dyn Fn(&str) -> Option<String>, base: Option<&Url>) -> Facts {
-    let title = doc
-        .select(&sel("title"))
-        .next()
-        .map(|t| t.text().collect::<String>())
-        .and_then(|t| plain(&t));
+fn plain_meta(
+    markup: &markup::Markup,
+    meta: &dyn Fn(&str) -> Option<String>,
+    base: Option<&Url>,
+) -> Facts {
+    let title = markup.title.as_deref().and_then(plain);
     let mut f = Facts {
         title: title
             .or_else(|| meta("dc.title"))
@@ -582,16 +538,13 @@ fn plain_meta(doc: &Html, meta: &dyn Fn(&str) -> Option<String>, base: Option<&U
     };
     // The document itself: its first heading.
     if f.title.is_none() {
-        f.title = doc
-            .select(&sel("h1"))
-            .next()
-            .and_then(|h| plain(&h.text().collect::<Vec<_>>().join(" ")));
+        f.title = markup.h1.as_deref().and_then(plain);
     }
     if let Some(k) = meta("keywords").or_else(|| meta("news_keywords")) {
         f.keywords = k.split([',', ';']).filter_map(clean).collect();
     }
-    for l in doc.select(&sel("link[rel=image_src][href]")) {
-        if let Some(u) = l.value().attr("href").and_then(|h| resolve(h, base)) {
+    for h in &markup.image_src {
+        if let Some(u) = resolve(h, base) {
             f.images.push(ImageRef::new(u));
         }
     }
@@ -600,18 +553,22 @@ fn plain_meta(doc: &Html, meta: &dyn Fn(&str) -> Option<String>, base: Option<&U
 
 /// `<img>` elements with a usable source (lazy-loading attributes included), skipping
 /// tracking pixels and icons whose declared size is under 50 pixels.
-fn body_images(doc: &Html, base: Option<&Url>) -> Vec<ImageRef> {
+fn body_images(images: &[markup::RawImage], base: Option<&Url>) -> Vec<ImageRef> {
     let mut out: Vec<ImageRef> = Vec::new();
-    for img in doc.select(&sel("img, video[poster]")) {
+    for img in images {
         if out.len() >= MAX_BODY_IMAGES {
             break;
         }
-        let Some(url) = img_source(img, base) else {
+        let Some(url) = img
+            .sources
+            .iter()
+            .find_map(|s| resolve(s, base))
+            .filter(|u| !is_media_file(u))
+        else {
             continue;
         };
-        let v = img.value();
-        let width = v.attr("width").and_then(schema::parse_dimension);
-        let height = v.attr("height").and_then(schema::parse_dimension);
+        let width = img.width.as_deref().and_then(schema::parse_dimension);
+        let height = img.height.as_deref().and_then(schema::parse_dimension);
         if width.is_some_and(|w| w < 50) || height.is_some_and(|h| h < 50) {
             continue;
         }
@@ -622,24 +579,10 @@ fn body_images(doc: &Html, base: Option<&Url>) -> Vec<ImageRef> {
             url,
             width,
             height,
-            alt: v.attr("alt").and_then(clean),
+            alt: img.alt.as_deref().and_then(clean),
         });
     }
     out
-}
-
-fn img_source(img: ElementRef<'_>, base: Option<&Url>) -> Option<String> {
-    let v = img.value();
-    let attrs: &[&str] = if v.name() == "video" {
-        &["poster"]
-    } else {
-        &["src", "data-src", "data-lazy-src", "data-original"]
-    };
-    attrs
-        .iter()
-        .filter_map(|a| v.attr(a))
-        .find_map(|s| resolve(s, base))
-        .filter(|u| !is_media_file(u))
 }
 
 /// Video and audio files are sometimes put where images go; they are not images.
