@@ -44,6 +44,15 @@ fn decode_unguarded(bytes: &[u8], limits: &InputLimits, target: (u32, u32)) -> R
     check_dimensions(width, height, limits)?;
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
 
+    #[cfg(feature = "turbojpeg")]
+    if format == ImageFormat::Jpeg {
+        let cover = cover_size(width, height, orientation, target);
+        if let Some(mut image) = crate::turbo::decode(bytes, cover, limits)?.map(DynamicImage::from)
+        {
+            image.apply_orientation(orientation);
+            return Ok(to_rgb_on_white(image));
+        }
+    }
     let scaled = match scaled_request(width, height, orientation, target) {
         Some(request) if format == ImageFormat::Jpeg => decode_jpeg_scaled(bytes, request, limits)?,
         _ => None,
@@ -87,14 +96,16 @@ fn decode_error(e: &image::ImageError) -> Error {
     Error::Decode(e.to_string())
 }
 
-/// The (width, height) to ask the scaled JPEG decoder for, or `None` when the image is not
-/// at least four times the size its cover-fit into `target` needs (no scaled decode then).
-fn scaled_request(
-    width: u32,
-    height: u32,
-    orientation: Orientation,
-    target: (u32, u32),
-) -> Option<(u16, u16)> {
+/// The least (width, height), in the stored orientation, that an image of `width`×`height`
+/// may be decoded at and still cover `target` (upright) without upscaling.
+#[cfg(feature = "turbojpeg")]
+fn cover_size(width: u32, height: u32, orientation: Orientation, target: (u32, u32)) -> (f64, f64) {
+    let cover = cover_scale(width, height, orientation, target);
+    (f64::from(width) * cover, f64::from(height) * cover)
+}
+
+/// The scale at which an image of `width`×`height` exactly covers `target`.
+fn cover_scale(width: u32, height: u32, orientation: Orientation, target: (u32, u32)) -> f64 {
     // The target is upright; the stored image may be rotated by a quarter turn.
     let (tw, th) = match orientation {
         Orientation::Rotate90
@@ -103,7 +114,18 @@ fn scaled_request(
         | Orientation::Rotate270FlipH => (target.1, target.0),
         _ => target,
     };
-    let cover = (f64::from(tw) / f64::from(width)).max(f64::from(th) / f64::from(height));
+    (f64::from(tw) / f64::from(width)).max(f64::from(th) / f64::from(height))
+}
+
+/// The (width, height) to ask the scaled JPEG decoder for, or `None` when the image is not
+/// at least four times the size its cover-fit into `target` needs (no scaled decode then).
+fn scaled_request(
+    width: u32,
+    height: u32,
+    orientation: Orientation,
+    target: (u32, u32),
+) -> Option<(u16, u16)> {
+    let cover = cover_scale(width, height, orientation, target);
     // jpeg-decoder's entropy decoding is slower than zune-jpeg's whole full-size decode, so
     // the scaled path only pays from 1/4 scale on (measured: a 3000x3000 photo renders in
     // 34 ms via zune-jpeg and 40 ms via a 1/2-scale decode; a 5000x5000 one in 58 ms via a
@@ -257,6 +279,27 @@ mod tests {
             .sum();
         let mean = diff as f64 / shrunk.as_raw().len() as f64;
         assert!(mean < 6.0, "mean difference {mean:.2}");
+    }
+
+    #[cfg(feature = "turbojpeg")]
+    #[test]
+    fn libjpeg_turbo_decodes_at_half_scale_when_that_still_covers_the_target() {
+        let full = RgbImage::from_fn(1000, 1200, |x, y| Rgb([(x / 4) as u8, (y / 5) as u8, 90]));
+        let mut bytes = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut bytes, 90)
+            .encode_image(&full)
+            .unwrap();
+        let limits = InputLimits::default();
+        // Covering 500x500 needs 500x600 of it: 1/2 scale does.
+        assert_eq!(
+            decode(&bytes, &limits, (500, 500)).unwrap().dimensions(),
+            (500, 600)
+        );
+        // Covering 520x600 needs more than half: a full decode, never 5/8 … 7/8.
+        assert_eq!(
+            decode(&bytes, &limits, (520, 600)).unwrap().dimensions(),
+            (1000, 1200)
+        );
     }
 
     #[test]

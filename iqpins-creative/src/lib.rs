@@ -32,6 +32,8 @@ mod color;
 mod decode;
 mod fit;
 mod text;
+#[cfg(feature = "turbojpeg")]
+mod turbo;
 
 use std::sync::Arc;
 
@@ -293,6 +295,9 @@ fn non_blank(s: Option<&str>) -> Option<&str> {
 fn encode(canvas: &RgbImage, format: OutputFormat) -> Result<Vec<u8>> {
     let mut out = Vec::with_capacity(256 * 1024);
     match format {
+        #[cfg(feature = "turbojpeg")]
+        OutputFormat::Jpeg { quality } => return turbo::encode(canvas, quality),
+        #[cfg(not(feature = "turbojpeg"))]
         OutputFormat::Jpeg { quality } => {
             // jpeg-encoder with its AVX2 path: several times faster than the image crate's
             // encoder, which would otherwise dominate the render time.
