@@ -338,11 +338,23 @@ impl Collector {
     }
 }
 
-/// Whether the page uses `itemref` (only then are `id`s worth recording).
-fn uses_itemref(text: &str) -> bool {
-    text.as_bytes()
-        .windows(7)
-        .any(|w| w.eq_ignore_ascii_case(b"itemref"))
+/// Which microdata attributes the page spells (in any ASCII case): `(itemprop or
+/// itemscope, itemref)`. Without the first, no tag's attributes need reading; without
+/// the second, no `id` needs recording.
+fn microdata_hints(text: &str) -> (bool, bool) {
+    // Setting bit 0x20 folds ASCII upper case onto lower case and maps no other byte onto
+    // a letter, so one search of the folded text finds every spelling.
+    let folded: Vec<u8> = text.bytes().map(|b| b | 0x20).collect();
+    let (mut any, mut itemref) = (false, false);
+    for i in memchr::memmem::find_iter(&folded, b"item") {
+        let rest = &folded[i + 4..];
+        any |= rest.starts_with(b"prop") || rest.starts_with(b"scope");
+        itemref |= rest.starts_with(b"ref");
+        if any && itemref {
+            break;
+        }
+    }
+    (any, itemref)
 }
 
 /// Elements void in HTML: they never have content.
@@ -389,7 +401,7 @@ pub(crate) fn from_tree(text: &str) -> Markup {
     }
 
     let doc = scraper::Html::parse_document(text);
-    let mut c = Collector::new(uses_itemref(text));
+    let mut c = Collector::new(microdata_hints(text).1);
     // Depth-first, without recursion (pages nest deeply): open a node, go to its first
     // child, else close it and go to its next sibling, closing parents on the way up.
     let open = |c: &mut Collector, value: &Node| match value {
@@ -461,17 +473,20 @@ pub(crate) fn scan(text: &str) -> Result<Markup, ScanError> {
         }
     }
 
-    let with_ids = uses_itemref(text);
-    let elements: Selector = if with_ids {
-        "meta, link, base, script, html, title, h1, img, video, time, [itemscope], [itemprop], [id]"
-    } else {
-        "meta, link, base, script, html, title, h1, img, video, time, [itemscope], [itemprop]"
+    let (with_microdata, with_ids) = microdata_hints(text);
+    // Selectors on attributes alone make the scanner read every tag's attributes: they
+    // are left out when the page has no microdata.
+    let mut elements = String::from("meta, link, base, script, html, title, h1, img, video, time");
+    let mut texts = String::from("script, title, h1");
+    if with_microdata {
+        elements.push_str(", [itemscope], [itemprop]");
+        texts.push_str(", [itemprop]");
     }
-    .parse()
-    .map_err(|e| ScanError(format!("{e}")))?;
-    let texts: Selector = "script, title, h1, [itemprop]"
-        .parse()
-        .map_err(|e| ScanError(format!("{e}")))?;
+    if with_ids {
+        elements.push_str(", [id]");
+    }
+    let elements: Selector = elements.parse().map_err(|e| ScanError(format!("{e}")))?;
+    let texts: Selector = texts.parse().map_err(|e| ScanError(format!("{e}")))?;
 
     let c = Rc::new(RefCell::new(Collector::new(with_ids)));
     let on_element = {

@@ -278,25 +278,11 @@ fn prestrip(text: &str) -> std::borrow::Cow<'_, str> {
     let lower_at = |i: usize, pat: &[u8]| {
         bytes.len() >= i + pat.len() && bytes[i..i + pat.len()].eq_ignore_ascii_case(pat)
     };
-    let find_ci = |from: usize, pat: &[u8]| -> Option<usize> {
-        let first = pat[0];
-        let mut i = from;
-        while i + pat.len() <= bytes.len() {
-            let j = bytes[i..]
-                .iter()
-                .position(|&b| b.eq_ignore_ascii_case(&first))?;
-            i += j;
-            if lower_at(i, pat) {
-                return Some(i);
-            }
-            i += 1;
-        }
-        None
-    };
+    let find_ci = |from: usize, pat: &[u8]| find_ci(bytes, from, pat);
     let mut out: Option<String> = None;
     let mut copied = 0;
     let mut i = 0;
-    while let Some(j) = bytes[i..].iter().position(|&b| b == b'<') {
+    while let Some(j) = memchr::memchr(b'<', &bytes[i..]) {
         let at = i + j;
         let boundary = |n: usize| {
             bytes
@@ -304,7 +290,7 @@ fn prestrip(text: &str) -> std::borrow::Cow<'_, str> {
                 .is_none_or(|b| b.is_ascii_whitespace() || *b == b'>' || *b == b'/')
         };
         let skip_to = if lower_at(at, b"<!--") {
-            find_ci(at + 4, b"-->").map(|e| e + 3)
+            memchr::memmem::find(&bytes[at + 4..], b"-->").map(|e| at + 4 + e + 3)
         } else if lower_at(at, b"<script") && boundary(7) {
             let tag_end = bytes[at..].iter().position(|&b| b == b'>').map(|e| at + e);
             match tag_end {
@@ -346,6 +332,19 @@ fn prestrip(text: &str) -> std::borrow::Cow<'_, str> {
         }
         None => std::borrow::Cow::Borrowed(text),
     }
+}
+
+/// Where `pat` first occurs in `bytes` at or after `from`, ignoring ASCII case.
+pub(crate) fn find_ci(bytes: &[u8], from: usize, pat: &[u8]) -> Option<usize> {
+    let first = *pat.first()?;
+    let hay = bytes.get(from..)?;
+    memchr::memchr2_iter(first.to_ascii_lowercase(), first.to_ascii_uppercase(), hay)
+        .map(|i| from + i)
+        .find(|&i| {
+            bytes
+                .get(i..i + pat.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(pat))
+        })
 }
 
 /// Two URLs name the same page when they differ only in query, fragment or a final `/`.
