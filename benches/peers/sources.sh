@@ -12,7 +12,9 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 CORPUS="$ROOT/../shared/corpus"
 SCRATCH="${SCRATCH:-/tmp/iqpins-peers}"
 PASSES="${PASSES:-3}"
-TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+# cargo reads a relative CARGO_TARGET_DIR from where it runs (the root, below); the
+# binary is run from the corpus, so the path is made absolute here.
+TARGET="$(cd "$ROOT" && realpath -m "${CARGO_TARGET_DIR:-target}")"
 [ -d "$CORPUS" ] || { echo "the corpus is missing at $CORPUS" >&2; exit 1; }
 mkdir -p "$SCRATCH"
 
