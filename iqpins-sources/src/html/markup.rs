@@ -15,6 +15,11 @@ use crate::text::clean;
 
 /// How many `<img>` candidates are kept; the page keeps at most a dozen after filtering.
 const MAX_IMAGE_CANDIDATES: usize = 200;
+/// Text kept per element (titles, headings, property values: far longer than any of them
+/// is used) and in all (nested properties each keep their descendants' text, so hostile
+/// nesting would otherwise multiply the page). JSON-LD text is not capped.
+const MAX_TEXT_PER_ELEMENT: usize = 64 * 1024;
+const MAX_TEXT_IN_ALL: usize = 4 * 1024 * 1024;
 /// Memory the streaming scan may use for buffered markup (far above any page's need:
 /// the whole page is written at once, only an unfinished tag is ever buffered).
 const SCAN_MEMORY_LIMIT: usize = 2 * super::MAX_PAGE_BYTES;
@@ -92,6 +97,8 @@ pub(crate) struct Collector {
     out: Markup,
     frames: Vec<Frame>,
     capturing: usize,
+    /// Bytes of (capped) text kept so far.
+    kept_text: usize,
     title_seen: bool,
     h1_seen: bool,
     with_ids: bool,
@@ -105,6 +112,7 @@ impl Collector {
             out: Markup::default(),
             frames: Vec::new(),
             capturing: 0,
+            kept_text: 0,
             title_seen: false,
             h1_seen: false,
             with_ids,
@@ -295,11 +303,31 @@ impl Collector {
         if self.capturing == 0 || node.is_empty() {
             return;
         }
-        for buf in self.frames.iter_mut().filter_map(|f| f.text.as_mut()) {
+        for f in &mut self.frames {
+            let Some(buf) = f.text.as_mut() else {
+                continue;
+            };
+            let room = if f.json_ld {
+                usize::MAX
+            } else {
+                MAX_TEXT_PER_ELEMENT
+                    .saturating_sub(buf.len())
+                    .min(MAX_TEXT_IN_ALL.saturating_sub(self.kept_text))
+            };
+            if room <= 1 {
+                continue;
+            }
             if !buf.is_empty() {
                 buf.push('\0');
             }
-            buf.push_str(node);
+            let mut take = node.len().min(room - 1);
+            while !node.is_char_boundary(take) {
+                take -= 1;
+            }
+            buf.push_str(&node[..take]);
+            if !f.json_ld {
+                self.kept_text += take + 1;
+            }
         }
     }
 
@@ -647,6 +675,21 @@ mod tests {
     }
 
     use std::path::Path;
+
+    #[test]
+    fn deeply_nested_properties_keep_bounded_text() {
+        let mut html = String::from("<div itemscope>");
+        html.push_str(&"<div itemprop=\"x\">".repeat(2000));
+        html.push_str(&"word ".repeat(200_000));
+        let m = scan(&html).unwrap();
+        assert_eq!(m, from_tree(&html));
+        let json = m.microdata.to_json(None);
+        let x = json[0]["x"].as_array().unwrap();
+        assert!(
+            x.iter()
+                .all(|v| v.as_str().unwrap().len() <= MAX_TEXT_PER_ELEMENT)
+        );
+    }
 
     #[test]
     fn entities_void_and_unclosed_elements_and_raw_text_read_alike() {
