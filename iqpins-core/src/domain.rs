@@ -133,6 +133,44 @@ pub struct DraftImage {
     /// Where the rendered 1000×1500 creative is kept (file path or blob key), if rendered.
     #[serde(default)]
     pub creative: Option<String>,
+    /// Which picture publishing sends: the source photo or the rendered creative.
+    #[serde(default)]
+    pub send: ImageSend,
+}
+
+/// Which picture of a draft is published.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ImageSend {
+    /// The source image, by URL (`media_source.source_type = image_url`): Pinterest
+    /// fetches it.
+    #[default]
+    Photo,
+    /// The 1000×1500 creative rendered from the photo, title, price and domain, sent as
+    /// bytes (`image_base64`) at publish time by the engine's [`CreativeRenderer`](crate::CreativeRenderer).
+    Creative,
+}
+
+impl ImageSend {
+    /// `photo` or `creative` (as stored and shown).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Photo => "photo",
+            Self::Creative => "creative",
+        }
+    }
+
+    /// Reads [`ImageSend::as_str`]'s words back.
+    pub fn parse(s: &str) -> crate::Result<Self> {
+        match s.trim() {
+            "photo" => Ok(Self::Photo),
+            "creative" => Ok(Self::Creative),
+            other => Err(crate::Error::invalid(
+                "image_send",
+                format!("{other:?} is neither \"photo\" nor \"creative\""),
+            )),
+        }
+    }
 }
 
 /// The reviewable content of a draft; every field already respects Pinterest's limits.
@@ -172,6 +210,9 @@ pub struct DraftEdit {
     /// New image URL.
     #[serde(default)]
     pub image_url: Option<DestinationUrl>,
+    /// Which picture to publish.
+    #[serde(default)]
+    pub image_send: Option<ImageSend>,
     /// New board (`Some(None)` clears it).
     #[serde(default)]
     pub board: Option<Option<BoardId>>,
@@ -203,6 +244,7 @@ impl DraftEdit {
             // A new photo makes the old rendered creative stale.
             c.image.creative = None;
         }
+        set!(self.image_send, c.image.send, "image_send");
         set!(self.board, c.board, "board");
         set!(self.section, c.section, "section");
         changed

@@ -18,14 +18,18 @@ use sha2::{Digest, Sha256};
 use crate::content::ContentItem;
 use crate::domain::{
     Account, AuditEvent, Board, Connection, ConnectionStatus, Draft, DraftContent, DraftEdit,
-    Outcome, PinMetrics, Revision, Source, SourceDefaults, SourceKind, StoredItem, Tokens,
+    ImageSend, Outcome, PinMetrics, Revision, Source, SourceDefaults, SourceKind, StoredItem,
+    Tokens,
 };
 use crate::error::{Error, Result};
 use crate::ids::{AccountId, DraftId, EventId, ItemId, SourceId};
 use crate::lifecycle::{DraftEvent, DraftState, transition};
 use crate::ports::{
-    Clock, DraftFilter, NewPin, PinMedia, Pinterest, PinterestError, PinterestErrorKind, Store,
+    Clock, CreativeRenderer, DraftFilter, NewPin, PinMedia, Pinterest, PinterestError,
+    PinterestErrorKind, Store,
 };
+
+use base64::Engine as _;
 
 /// Who acts on behalf of the scheduler.
 pub const WORKER: &str = "worker";
@@ -80,6 +84,7 @@ pub struct Engine {
     pinterest: Option<Arc<dyn Pinterest>>,
     clock: Arc<dyn Clock>,
     retry_base: Duration,
+    renderer: Option<Arc<dyn CreativeRenderer>>,
 }
 
 impl std::fmt::Debug for Engine {
@@ -102,7 +107,16 @@ impl Engine {
             pinterest,
             clock,
             retry_base: DEFAULT_RETRY_BASE,
+            renderer: None,
         }
+    }
+
+    /// Sets the renderer of creatives, used to publish drafts whose
+    /// [`ImageSend`](crate::ImageSend) is `Creative`. Without one such drafts fail with a
+    /// reason instead of publishing something the reviewer did not choose.
+    pub fn with_renderer(mut self, renderer: Arc<dyn CreativeRenderer>) -> Self {
+        self.renderer = Some(renderer);
+        self
     }
 
     /// Sets the first retry delay (doubling per attempt, capped at an hour); 30 s unless
@@ -395,8 +409,13 @@ impl Engine {
                     continue;
                 }
                 existing.add(Some(&g.fingerprint), link.as_deref(), image.as_deref());
-                let draft =
+                let mut draft =
                     g.into_draft(account, Some(source.id), Some(stored.id), self.clock.now());
+                // With a renderer the Pin is the rendered creative (what the review page
+                // shows); the reviewer can switch to the photo.
+                if self.renderer.is_some() && draft.content.image.url.is_some() {
+                    draft.content.image.send = ImageSend::Creative;
+                }
                 let draft = self.store.insert_draft(&draft).await?;
                 self.audit(
                     account,
@@ -814,7 +833,7 @@ impl Engine {
     /// Records that Pinterest created the pin.
     pub async fn mark_published(&self, d: Draft, pin_id: crate::fields::PinId) -> Result<Draft> {
         let at = self.clock.now();
-        let detail = format!("pin {pin_id}");
+        let detail = format!("pin {pin_id} ({})", d.content.image.send.as_str());
         self.worker_step(
             d,
             DraftEvent::Created { pin_id, at },
@@ -1042,10 +1061,40 @@ impl Engine {
         if d.approved_revision != Some(d.revision) {
             return self.mark_failed(d, "this revision was not approved").await;
         }
-        let pin = match Self::new_pin(&d) {
+        let mut pin = match Self::new_pin(&d) {
             Ok(p) => p,
             Err(why) => return self.mark_failed(d, why).await,
         };
+        if d.content.image.send == ImageSend::Creative {
+            let Some(renderer) = &self.renderer else {
+                return self
+                    .mark_failed(
+                        d,
+                        "the draft publishes its rendered creative and no creative renderer is configured",
+                    )
+                    .await;
+            };
+            match renderer.render(&d).await {
+                Ok(img) => {
+                    pin.media = PinMedia::ImageBase64 {
+                        content_type: img.content_type,
+                        data: base64::engine::general_purpose::STANDARD.encode(&img.bytes),
+                    }
+                }
+                // The photo could not be fetched: nothing was sent, try again later.
+                Err(e @ Error::Fetch { .. }) if d.attempts < MAX_ATTEMPTS => {
+                    let at = now + self.retry_delay(&d, None);
+                    return self
+                        .mark_retry(d, at, &format!("the creative could not be rendered: {e}"))
+                        .await;
+                }
+                Err(e) => {
+                    return self
+                        .mark_failed(d, &format!("the creative could not be rendered: {e}"))
+                        .await;
+                }
+            }
+        }
         let token = match self.access_token(account).await {
             Ok(t) => t,
             Err(Error::NeedsReconnect) => {

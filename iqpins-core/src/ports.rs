@@ -370,6 +370,36 @@ impl Clock for ManualClock {
     }
 }
 
+/// A rendered picture ready to publish.
+#[derive(Clone, PartialEq, Eq)]
+pub struct RenderedImage {
+    /// `image/jpeg` or `image/png`.
+    pub content_type: String,
+    /// The encoded image.
+    pub bytes: Vec<u8>,
+}
+
+impl std::fmt::Debug for RenderedImage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RenderedImage")
+            .field("content_type", &self.content_type)
+            .field("bytes", &self.bytes.len())
+            .finish()
+    }
+}
+
+/// Renders a draft's 1000×1500 creative (implemented with `iqpins-creative` by the
+/// server's wiring). The engine calls it at publish time for drafts whose
+/// [`ImageSend`](crate::ImageSend) is `Creative`, so what is sent is always rendered from
+/// the approved revision.
+#[async_trait]
+pub trait CreativeRenderer: Send + Sync {
+    /// Renders the creative of `draft`. [`Error::Fetch`](crate::Error::Fetch) means the
+    /// photo could not be fetched (worth retrying); any other error means the photo or
+    /// the draft cannot be rendered.
+    async fn render(&self, draft: &Draft) -> Result<RenderedImage>;
+}
+
 /// Encrypts secrets at rest (OAuth tokens). `aad` binds a ciphertext to its owner so it
 /// cannot be moved to another record.
 pub trait Vault: Send + Sync {

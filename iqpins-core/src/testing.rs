@@ -95,6 +95,7 @@ pub fn full_content(n: u32) -> DraftContent {
                     .expect("image"),
             ),
             creative: Some(format!("creatives/{n}.png")),
+            send: crate::ImageSend::Creative,
         },
         board: Some(BoardId::parse("549755885175").expect("board")),
         section: Some(BoardSectionId::parse("5027629787972154216").expect("section")),

@@ -184,15 +184,45 @@ struct World {
     account: Account,
 }
 
+/// A renderer that fails with the queued errors first, then "renders" bytes naming the
+/// draft's title and revision; it records what it rendered.
+#[derive(Default)]
+struct FakeRenderer {
+    failures: Mutex<VecDeque<Error>>,
+    rendered: Mutex<Vec<(DraftId, u32)>>,
+}
+
+#[async_trait]
+impl CreativeRenderer for FakeRenderer {
+    async fn render(&self, d: &Draft) -> iqpins_core::Result<RenderedImage> {
+        self.rendered.lock().unwrap().push((d.id, d.revision));
+        if let Some(e) = self.failures.lock().unwrap().pop_front() {
+            return Err(e);
+        }
+        Ok(RenderedImage {
+            content_type: "image/jpeg".into(),
+            bytes: format!("creative of {} r{}", d.content.title.as_str(), d.revision).into_bytes(),
+        })
+    }
+}
+
 async fn world() -> World {
+    world_with(None).await
+}
+
+async fn world_with(renderer: Option<Arc<FakeRenderer>>) -> World {
     let store = Arc::new(MemoryStore::new());
     let pinterest = Arc::new(FakePinterest::default());
     // The real clock: the fake Pinterest stamps pins with Utc::now().
-    let engine = Engine::new(
+    let mut engine = Engine::new(
         store.clone(),
         Some(pinterest.clone()),
         Arc::new(SystemClock),
-    );
+    )
+    .with_retry_base(Duration::ZERO);
+    if let Some(r) = renderer {
+        engine = engine.with_renderer(r);
+    }
     let mut account = engine
         .create_account("Shop", "Owner@Shop.example")
         .await
@@ -219,6 +249,7 @@ fn content(board: bool) -> DraftContent {
         image: DraftImage {
             url: Some(DestinationUrl::parse("https://shop.example/mug.jpg").unwrap()),
             creative: None,
+            send: iqpins_core::ImageSend::Photo,
         },
         board: board.then(board_id),
         section: None,
@@ -862,4 +893,214 @@ async fn two_items_with_the_same_link_and_image_make_one_draft() {
         .await
         .unwrap();
     assert_eq!(drafts.len(), 1, "{drafts:?}");
+}
+
+/// Creates, approves and queues a draft that publishes its creative.
+async fn queued_creative(w: &World) -> Draft {
+    w.connect().await;
+    let mut c = content(true);
+    c.image.send = ImageSend::Creative;
+    let d = w
+        .engine
+        .create_draft(w.account.id, ME, c, None, None, vec![])
+        .await
+        .unwrap();
+    let d = w
+        .engine
+        .approve(w.account.id, ME, d.id, d.version)
+        .await
+        .unwrap();
+    w.engine
+        .publish_now(w.account.id, ME, d.id, d.version)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_draft_set_to_its_creative_publishes_the_rendered_bytes() {
+    use base64::Engine as _;
+    let renderer = Arc::new(FakeRenderer::default());
+    let w = world_with(Some(renderer.clone())).await;
+    let d = queued_creative(&w).await;
+    let report = w
+        .engine
+        .publish_due(Duration::from_secs(60), 10)
+        .await
+        .unwrap();
+    assert!(
+        matches!(report[0].state, DraftState::Published { .. }),
+        "{report:?}"
+    );
+    // Rendered from the approved revision, and sent as image_base64.
+    assert_eq!(*renderer.rendered.lock().unwrap(), vec![(d.id, d.revision)]);
+    let creates = w.pinterest.creates.lock().unwrap().clone();
+    assert_eq!(creates.len(), 1);
+    let PinMedia::ImageBase64 { content_type, data } = &creates[0].1.media else {
+        panic!("{:?}", creates[0].1.media)
+    };
+    assert_eq!(content_type, "image/jpeg");
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(data)
+        .unwrap();
+    assert_eq!(bytes, b"creative of Blue stoneware mug r1");
+    let published = w
+        .engine
+        .audit_log(w.account.id, 50)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| e.action == "draft.published")
+        .unwrap();
+    assert!(published.detail.ends_with("(creative)"), "{published:?}");
+}
+
+#[tokio::test]
+async fn without_a_renderer_a_creative_draft_fails_with_a_reason_and_sends_nothing() {
+    let w = world().await;
+    queued_creative(&w).await;
+    let report = w
+        .engine
+        .publish_due(Duration::from_secs(60), 10)
+        .await
+        .unwrap();
+    let DraftState::Failed { reason } = &report[0].state else {
+        panic!("{report:?}")
+    };
+    assert!(reason.contains("no creative renderer"), "{reason}");
+    assert!(w.pinterest.creates.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn a_creative_whose_photo_cannot_be_fetched_waits_and_is_sent_once_later() {
+    let renderer = Arc::new(FakeRenderer::default());
+    renderer.failures.lock().unwrap().push_back(Error::Fetch {
+        url: "https://shop.example/mug.jpg".into(),
+        reason: "timed out".into(),
+    });
+    let w = world_with(Some(renderer.clone())).await;
+    queued_creative(&w).await;
+    let first = w
+        .engine
+        .publish_due(Duration::from_secs(60), 10)
+        .await
+        .unwrap();
+    assert!(
+        matches!(first[0].state, DraftState::Queued { .. }),
+        "{first:?}"
+    );
+    assert!(w.pinterest.creates.lock().unwrap().is_empty());
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    let second = w
+        .engine
+        .publish_due(Duration::from_secs(60), 10)
+        .await
+        .unwrap();
+    assert!(
+        matches!(second[0].state, DraftState::Published { .. }),
+        "{second:?}"
+    );
+    assert_eq!(w.pinterest.creates.lock().unwrap().len(), 1);
+    assert_eq!(renderer.rendered.lock().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_photo_that_cannot_be_rendered_fails_the_draft_and_switching_to_the_photo_publishes_it() {
+    let renderer = Arc::new(FakeRenderer::default());
+    renderer
+        .failures
+        .lock()
+        .unwrap()
+        .push_back(Error::invalid("image", "not a JPEG, PNG or WebP image"));
+    let w = world_with(Some(renderer.clone())).await;
+    let d = queued_creative(&w).await;
+    let report = w
+        .engine
+        .publish_due(Duration::from_secs(60), 10)
+        .await
+        .unwrap();
+    let DraftState::Failed { reason } = &report[0].state else {
+        panic!("{report:?}")
+    };
+    assert!(reason.contains("not a JPEG"), "{reason}");
+    // The reviewer switches to the photo: a new revision, reviewed again, sent by URL.
+    let d = w.engine.get_draft(w.account.id, d.id).await.unwrap();
+    let edit = DraftEdit {
+        image_send: Some(ImageSend::Photo),
+        ..Default::default()
+    };
+    let d = w
+        .engine
+        .edit(w.account.id, ME, d.id, d.version, &edit)
+        .await
+        .unwrap();
+    assert_eq!(d.state, DraftState::Pending);
+    assert_eq!(d.content.image.send, ImageSend::Photo);
+    let d = w
+        .engine
+        .approve(w.account.id, ME, d.id, d.version)
+        .await
+        .unwrap();
+    w.engine
+        .publish_now(w.account.id, ME, d.id, d.version)
+        .await
+        .unwrap();
+    w.engine
+        .publish_due(Duration::from_secs(60), 10)
+        .await
+        .unwrap();
+    let creates = w.pinterest.creates.lock().unwrap();
+    assert_eq!(creates.len(), 1);
+    assert!(
+        matches!(creates[0].1.media, PinMedia::ImageUrl(_)),
+        "{:?}",
+        creates[0].1.media
+    );
+}
+
+#[tokio::test]
+async fn with_a_renderer_generated_drafts_publish_their_creative() {
+    let renderer = Arc::new(FakeRenderer::default());
+    let w = world_with(Some(renderer)).await;
+    let s = w
+        .engine
+        .add_source(
+            w.account.id,
+            ME,
+            "Mugs feed",
+            SourceKind::Feed {
+                url: "https://shop.example/feed".into(),
+            },
+            SourceDefaults::default(),
+        )
+        .await
+        .unwrap();
+    let items = vec![
+        ContentItem {
+            kind: ContentKind::Product,
+            title: Some("Blue stoneware mug".into()),
+            url: Some("https://shop.example/mug".into()),
+            images: vec![ImageRef::new("https://shop.example/mug.jpg")],
+            ..Default::default()
+        },
+        ContentItem {
+            kind: ContentKind::Article,
+            title: Some("How we glaze".into()),
+            url: Some("https://shop.example/glaze".into()),
+            ..Default::default()
+        },
+    ];
+    let report = w
+        .engine
+        .record_items(w.account.id, ME, s.id, items)
+        .await
+        .unwrap();
+    let writer = iqpins_core::generate::TemplateWriter::new();
+    let (drafts, _) = w
+        .engine
+        .generate_drafts(w.account.id, ME, s.id, &report.new, &writer)
+        .await
+        .unwrap();
+    let sends: Vec<ImageSend> = drafts.iter().map(|d| d.content.image.send).collect();
+    // The item without a photo has nothing to render from.
+    assert_eq!(sends, vec![ImageSend::Creative, ImageSend::Photo]);
 }

@@ -442,6 +442,9 @@ async fn every_emulator_answer_fits_the_spec() {
     let by_b64 = json!({"board_id": board_id, "board_section_id": section["id"],
         "media_source": {"source_type": "image_base64", "content_type": "image/png", "data": "iVBORw0KGgo="}});
     assert_eq!(p.call("POST", "/pins", &[], Some(by_b64)).await.0, 201);
+    let mislabelled = json!({"board_id": board_id,
+        "media_source": {"source_type": "image_base64", "content_type": "image/jpeg", "data": "iVBORw0KGgo="}});
+    assert_eq!(p.call("POST", "/pins", &[], Some(mislabelled)).await.0, 400);
     let bad_media = json!({"board_id": board_id, "media_source": {"source_type": "video_id", "cover_image_url": "x", "media_id": "1"}});
     assert_eq!(p.call("POST", "/pins", &[], Some(bad_media)).await.0, 400);
     let no_board = json!({"board_id": "1", "media_source": {"source_type": "image_url", "url": "https://shop.example/a.jpg"}});

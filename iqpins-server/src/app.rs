@@ -155,11 +155,18 @@ pub struct ServerParts {
 
 /// The shared state of the dashboard for these parts.
 pub fn state(parts: &ServerParts) -> AppState {
-    let engine = Arc::new(Engine::new(
+    let renderer = Arc::new(crate::render::Renderer::new(
         parts.store.clone(),
-        Some(parts.pinterest.clone()),
-        Arc::new(SystemClock),
+        parts.importer.clone(),
     ));
+    let engine = Arc::new(
+        Engine::new(
+            parts.store.clone(),
+            Some(parts.pinterest.clone()),
+            Arc::new(SystemClock),
+        )
+        .with_renderer(renderer.clone()),
+    );
     AppState(Arc::new(AppInner {
         engine,
         store: parts.store.clone(),
@@ -167,7 +174,7 @@ pub fn state(parts: &ServerParts) -> AppState {
         importer: parts.importer.clone(),
         writer: Arc::new(TemplateWriter::new()),
         config: parts.web.clone(),
-        creatives: web::CreativeCache::default(),
+        renderer,
     }))
 }
 

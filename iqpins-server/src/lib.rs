@@ -9,5 +9,6 @@
 pub mod app;
 pub mod cli;
 pub mod demo;
+pub mod render;
 pub mod web;
 pub mod worker;

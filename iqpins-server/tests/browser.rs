@@ -273,8 +273,17 @@ async fn a_person_reviews_approves_and_publishes_a_pin_in_the_browser() {
         .await
         .unwrap();
     assert!(c.source().await.unwrap().contains(pin_id.as_str()));
+    // What was reviewed is what was sent: the rendered creative, as image bytes.
+    assert_eq!(
+        published[0].content.image.send,
+        iqpins_core::ImageSend::Creative
+    );
     c.goto(&format!("{base}/audit")).await.unwrap();
     let audit = text_of(&c, "#audit").await;
+    assert!(
+        audit.contains(&format!("pin {pin_id} (creative)")),
+        "the publish is not audited as the creative: {audit}"
+    );
     for action in [
         "pinterest.connect",
         "draft.approve",

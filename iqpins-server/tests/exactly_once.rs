@@ -115,6 +115,7 @@ async fn faults_and_concurrent_workers_never_publish_a_draft_twice() {
                                 .unwrap(),
                         ),
                         creative: None,
+                        send: iqpins_core::ImageSend::Photo,
                     },
                     board: Some(boards[i % 2].id.clone()),
                     section: None,
@@ -288,6 +289,7 @@ async fn a_changed_secret_key_keeps_drafts_queued_and_sends_nothing() {
                 image: DraftImage {
                     url: Some(DestinationUrl::parse("https://shop.example/mug.jpg").unwrap()),
                     creative: None,
+                    send: iqpins_core::ImageSend::Photo,
                 },
                 board: Some(board),
                 section: None,

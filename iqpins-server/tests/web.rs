@@ -55,19 +55,26 @@ impl Importer for ShopImporter {
 
 fn app() -> (axum::Router, Arc<MemoryStore>) {
     let store = Arc::new(MemoryStore::new());
-    let engine = Arc::new(Engine::new(store.clone(), None, Arc::new(SystemClock)));
+    let importer: Arc<dyn iqpins_server::web::Importer> = Arc::new(ShopImporter);
+    let renderer = Arc::new(iqpins_server::render::Renderer::new(
+        store.clone(),
+        importer.clone(),
+    ));
+    let engine = Arc::new(
+        Engine::new(store.clone(), None, Arc::new(SystemClock)).with_renderer(renderer.clone()),
+    );
     let state = AppState(Arc::new(AppInner {
         engine,
         store: store.clone(),
         auth: store.clone(),
-        importer: Arc::new(ShopImporter),
+        importer,
         writer: Arc::new(TemplateWriter::new()),
         config: WebConfig {
             secure_cookies: false,
             allow_signup: true,
             login_hint: None,
         },
-        creatives: Default::default(),
+        renderer,
     }));
     (web::router(state), store)
 }

@@ -24,6 +24,11 @@ pub(crate) const SQLITE: &[Embedded] = &[
         "auth",
         include_str!("../migrations/sqlite/0002_auth.sql"),
     ),
+    (
+        3,
+        "image_send",
+        include_str!("../migrations/sqlite/0003_image_send.sql"),
+    ),
 ];
 
 pub(crate) const POSTGRES: &[Embedded] = &[
@@ -36,6 +41,11 @@ pub(crate) const POSTGRES: &[Embedded] = &[
         2,
         "auth",
         include_str!("../migrations/postgres/0002_auth.sql"),
+    ),
+    (
+        3,
+        "image_send",
+        include_str!("../migrations/postgres/0003_image_send.sql"),
     ),
 ];
 

@@ -194,6 +194,7 @@ pub(crate) struct DraftRow {
     pub(crate) fingerprint: Option<String>,
     pub(crate) created_at: DateTime<Utc>,
     pub(crate) updated_at: DateTime<Utc>,
+    pub(crate) image_send: String,
 }
 
 impl DraftRow {
@@ -229,6 +230,7 @@ impl DraftRow {
             fingerprint: d.fingerprint.clone(),
             created_at: micros(d.created_at),
             updated_at: micros(d.updated_at),
+            image_send: d.content.image.send.as_str().to_owned(),
         };
         match &d.state {
             DraftState::Pending | DraftState::Rejected | DraftState::Approved => {}
@@ -321,6 +323,7 @@ impl DraftRow {
                     .transpose()
                     .map_err(field)?,
                 creative: self.creative,
+                send: iqpins_core::ImageSend::parse(&self.image_send).map_err(field)?,
             },
             board: self
                 .board_id

@@ -13,7 +13,7 @@ macro_rules! draft_columns {
         "id, account_id, source_id, item_id, title, description, alt_text, link, image_url, \
          creative, board_id, section_id, state, queued_at, attempt, started_at, lease_until, \
          pin_id, published_at, fail_reason, revision, approved_revision, version, attempts, \
-         last_error, history, flags, fingerprint, created_at, updated_at"
+         last_error, history, flags, fingerprint, created_at, updated_at, image_send"
     };
 }
 
@@ -43,7 +43,7 @@ pub(crate) const INSERT_DRAFT: &str = concat!(
     "INSERT INTO drafts (",
     draft_columns!(),
     ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
-     $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30) RETURNING ",
+     $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31) RETURNING ",
     draft_columns!()
 );
 pub(crate) const GET_DRAFT: &str = concat!(
@@ -64,7 +64,8 @@ pub(crate) const UPDATE_DRAFT: &str = concat!(
      section_id = $12, state = $13, queued_at = $14, attempt = $15, started_at = $16, \
      lease_until = $17, pin_id = $18, published_at = $19, fail_reason = $20, revision = $21, \
      approved_revision = $22, version = version + 1, attempts = $24, last_error = $25, \
-     history = $26, flags = $27, fingerprint = $28, created_at = $29, updated_at = $30 \
+     history = $26, flags = $27, fingerprint = $28, created_at = $29, updated_at = $30, \
+     image_send = $31 \
      WHERE id = $1 AND account_id = $2 AND version = $23 RETURNING ",
     draft_columns!()
 );
@@ -198,6 +199,7 @@ macro_rules! sql_store {
                 .bind(r.fingerprint)
                 .bind(r.created_at)
                 .bind(r.updated_at)
+                .bind(r.image_send)
         }
 
         /// Decodes a row into its `rows` struct (sqlx's `FromRow`, by column name).

@@ -154,6 +154,7 @@ mod tests {
             image: DraftImage {
                 url: Some(DestinationUrl::parse("https://cdn.example/mug.jpg").unwrap()),
                 creative: None,
+                send: crate::ImageSend::Photo,
             },
             board: Some(BoardId::parse("1").unwrap()),
             section: None,
@@ -201,6 +202,7 @@ mod tests {
         c.image = DraftImage {
             url: None,
             creative: Some("creatives/1.jpg".into()),
+            send: crate::ImageSend::Photo,
         };
         assert!(readiness(&c, &["shop.example".into()]).is_empty());
     }

@@ -155,6 +155,7 @@ pub fn generate(
                     image: DraftImage {
                         url: c.image_url,
                         creative: None,
+                        send: crate::ImageSend::Photo,
                     },
                     board: board.as_ref().map(|b| b.id.clone()),
                     section: None,

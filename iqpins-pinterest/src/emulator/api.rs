@@ -614,11 +614,18 @@ fn media(m: &serde_json::Map<String, Value>, pin_id: &str) -> Result<String, Res
                     ));
                 }
             };
+            let magic: &[u8] = if ext == "jpg" {
+                b"\xFF\xD8\xFF"
+            } else {
+                b"\x89PNG"
+            };
             match STANDARD.decode(get("data")) {
-                Ok(bytes) if !bytes.is_empty() => {
+                Ok(bytes) if bytes.starts_with(magic) => {
                     Ok(format!("https://i.pinimg.invalid/originals/{pin_id}.{ext}"))
                 }
-                _ => Err(bad_request("media_source.data is not base64 image data.")),
+                _ => Err(bad_request(
+                    "media_source.data is not base64 data of an image of that content_type.",
+                )),
             }
         }
         other => Err(bad_request(&format!(

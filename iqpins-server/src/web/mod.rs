@@ -39,31 +39,6 @@ pub trait Importer: Send + Sync {
     async fn fetch_image(&self, url: &str) -> Result<Vec<u8>, iqpins_core::Error>;
 }
 
-/// Rendered creatives by draft and revision, so a review page does not render twice.
-#[derive(Default)]
-pub struct CreativeCache(std::sync::Mutex<std::collections::HashMap<CreativeKey, Arc<Vec<u8>>>>);
-
-/// A creative's cache key: the draft and its revision.
-type CreativeKey = (iqpins_core::DraftId, u32);
-
-impl CreativeCache {
-    /// Entries kept at most; the cache starts over when full.
-    pub const MAX: usize = 256;
-
-    fn get(&self, key: CreativeKey) -> Option<Arc<Vec<u8>>> {
-        self.0.lock().ok()?.get(&key).cloned()
-    }
-
-    fn put(&self, key: CreativeKey, bytes: Arc<Vec<u8>>) {
-        if let Ok(mut m) = self.0.lock() {
-            if m.len() >= Self::MAX {
-                m.clear();
-            }
-            m.insert(key, bytes);
-        }
-    }
-}
-
 /// Settings of the web layer.
 #[derive(Clone, Debug)]
 pub struct WebConfig {
@@ -89,8 +64,8 @@ pub struct AppInner {
     pub writer: Arc<dyn CopyWriter>,
     /// Settings.
     pub config: WebConfig,
-    /// Rendered creatives.
-    pub creatives: CreativeCache,
+    /// Renders (and caches) creatives for the preview; the engine publishes with it too.
+    pub renderer: Arc<crate::render::Renderer>,
 }
 
 /// Cheaply clonable handle on [`AppInner`].

@@ -366,6 +366,7 @@ struct DraftView {
     link: String,
     image_url: Option<String>,
     image_field: String,
+    send: &'static str,
     board: String,
     when: Option<String>,
     pin_id: Option<String>,
@@ -405,6 +406,7 @@ impl DraftView {
                 .unwrap_or_default(),
             image_field: image.clone().unwrap_or_default(),
             image_url: image,
+            send: c.image.send.as_str(),
             board: c
                 .board
                 .as_ref()
@@ -502,6 +504,7 @@ pub(super) struct DraftForm {
     alt_text: Option<String>,
     link: Option<String>,
     image_url: Option<String>,
+    image_send: Option<String>,
     board: Option<String>,
     at: Option<String>,
 }
@@ -523,6 +526,9 @@ impl DraftForm {
             link: opt(&self.link).map(DestinationUrl::parse).transpose()?,
             image_url: opt(&self.image_url)
                 .map(|u| DestinationUrl::parse_field("image_url", u))
+                .transpose()?,
+            image_send: opt(&self.image_send)
+                .map(iqpins_core::ImageSend::parse)
                 .transpose()?,
             board: self
                 .board
@@ -615,42 +621,7 @@ pub(super) async fn creative(
 ) -> AppResult<Response> {
     let id: DraftId = id.trim_end_matches(".jpg").parse()?;
     let d = s.store.get_draft(user.account.id, id).await?;
-    let key = (d.id, d.revision);
-    let bytes = match s.creatives.get(key) {
-        Some(b) => b,
-        None => {
-            let url = d.content.image.url.as_ref().ok_or_else(|| {
-                iqpins_core::Error::invalid("image_url", "this draft has no image")
-            })?;
-            let photo = s.importer.fetch_image(url.as_str()).await?;
-            let price = match d.item_id {
-                Some(item) => s
-                    .store
-                    .list_items(user.account.id, d.source_id)
-                    .await?
-                    .into_iter()
-                    .find(|i| i.id == item)
-                    .and_then(|i| i.item.price)
-                    .map(|p| p.display()),
-                None => None,
-            };
-            let mut spec = iqpins_creative::CreativeSpec::new(d.content.title.as_str());
-            spec.price = price;
-            spec.domain = d
-                .content
-                .link
-                .as_ref()
-                .map(|l| l.host().trim_start_matches("www.").to_owned());
-            let rendered =
-                tokio::task::spawn_blocking(move || iqpins_creative::render(&photo, &spec))
-                    .await
-                    .map_err(|e| AppError::BadRequest(e.to_string()))?
-                    .map_err(|e| iqpins_core::Error::invalid("image", e.to_string()))?;
-            let rendered = std::sync::Arc::new(rendered);
-            s.creatives.put(key, rendered.clone());
-            rendered
-        }
-    };
+    let bytes = s.renderer.jpeg(&d).await?;
     Ok((
         [
             (axum::http::header::CONTENT_TYPE, "image/jpeg"),
