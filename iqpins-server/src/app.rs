@@ -159,14 +159,15 @@ pub fn state(parts: &ServerParts) -> AppState {
         parts.store.clone(),
         parts.importer.clone(),
     ));
-    let engine = Arc::new(
-        Engine::new(
-            parts.store.clone(),
-            Some(parts.pinterest.clone()),
-            Arc::new(SystemClock),
-        )
-        .with_renderer(renderer.clone()),
+    let mut engine = Engine::new(
+        parts.store.clone(),
+        Some(parts.pinterest.clone()),
+        Arc::new(SystemClock),
     );
+    if crate::render::AVAILABLE {
+        engine = engine.with_renderer(renderer.clone());
+    }
+    let engine = Arc::new(engine);
     AppState(Arc::new(AppInner {
         engine,
         store: parts.store.clone(),

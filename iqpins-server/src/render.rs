@@ -6,9 +6,57 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use iqpins_core::{CreativeRenderer, Draft, DraftId, Error, RenderedImage, Store};
+use iqpins_core::{
+    CreativeRenderer, Draft, DraftContent, DraftId, Error, Money, RenderedImage, Store,
+};
 
 use crate::web::Importer;
+
+/// Whether this build renders creatives (the `creative` feature, on by default).
+pub const AVAILABLE: bool = cfg!(feature = "creative");
+
+/// What a creative shows besides the photo.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CreativeText {
+    /// The title, drawn in the band (at most 3 lines).
+    pub title: String,
+    /// The price badge, e.g. `€24.00` (none for a zero or unknown price).
+    pub price: Option<String>,
+    /// The footer: the link's host without `www.`.
+    pub domain: Option<String>,
+}
+
+impl CreativeText {
+    /// The text of a draft's creative, with its item's price if known.
+    pub fn of(content: &DraftContent, price: Option<&Money>) -> Self {
+        Self {
+            title: content.title.as_str().to_owned(),
+            price: price.filter(|p| !p.amount().is_zero()).map(Money::display),
+            domain: content
+                .link
+                .as_ref()
+                .map(|l| l.host().trim_start_matches("www.").to_owned()),
+        }
+    }
+}
+
+/// Renders the 1000×1500 JPEG creative of `photo` (JPEG, PNG or WebP bytes) with `text`.
+/// A photo that cannot be decoded or rendered, or a build without the `creative` feature,
+/// gives an error in words a reviewer understands.
+pub fn render_jpeg(photo: &[u8], text: &CreativeText) -> Result<Vec<u8>, String> {
+    #[cfg(feature = "creative")]
+    {
+        let mut spec = iqpins_creative::CreativeSpec::new(&text.title);
+        spec.price.clone_from(&text.price);
+        spec.domain.clone_from(&text.domain);
+        iqpins_creative::render(photo, &spec).map_err(|e| e.to_string())
+    }
+    #[cfg(not(feature = "creative"))]
+    {
+        let _ = (photo, text);
+        Err("this build of IQ Pins renders no creatives (the `creative` feature is off)".into())
+    }
+}
 
 /// A creative's cache key: the draft and its revision (an edit makes a new one).
 type Key = (DraftId, u32);
@@ -63,21 +111,14 @@ impl Renderer {
                 .await?
                 .into_iter()
                 .find(|i| i.id == item)
-                .and_then(|i| i.item.price)
-                .map(|p| p.display()),
+                .and_then(|i| i.item.price),
             None => None,
         };
-        let mut spec = iqpins_creative::CreativeSpec::new(d.content.title.as_str());
-        spec.price = price;
-        spec.domain = d
-            .content
-            .link
-            .as_ref()
-            .map(|l| l.host().trim_start_matches("www.").to_owned());
-        let rendered = tokio::task::spawn_blocking(move || iqpins_creative::render(&photo, &spec))
+        let text = CreativeText::of(&d.content, price.as_ref());
+        let rendered = tokio::task::spawn_blocking(move || render_jpeg(&photo, &text))
             .await
             .map_err(|e| Error::invalid("image", format!("the renderer stopped: {e}")))?
-            .map_err(|e| Error::invalid("image", e.to_string()))?;
+            .map_err(|e| Error::invalid("image", e))?;
         let rendered = Arc::new(rendered);
         if let Ok(mut c) = self.cache.lock() {
             if c.len() >= Self::MAX_CACHED {

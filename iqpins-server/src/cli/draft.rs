@@ -574,19 +574,8 @@ async fn render_one(
             return;
         }
     };
-    let mut spec = iqpins_creative::CreativeSpec::new(m.draft.content.title.as_str());
-    spec.price = item
-        .price
-        .as_ref()
-        .filter(|p| !p.amount().is_zero())
-        .map(iqpins_core::Money::display);
-    spec.domain = m
-        .draft
-        .content
-        .link
-        .as_ref()
-        .map(|l| l.host().trim_start_matches("www.").to_owned());
-    match iqpins_creative::render(&bytes, &spec) {
+    let text = crate::render::CreativeText::of(&m.draft.content, item.price.as_ref());
+    match crate::render::render_jpeg(&bytes, &text) {
         Ok(jpeg) => {
             let name = format!(
                 "{}.jpg",
