@@ -1,7 +1,7 @@
 //! Fitting the image into the picture area: cover with a subject-keeping crop, or letterbox.
 
 use fast_image_resize::{self as fir, PixelType, ResizeOptions, Resizer, images::ImageRef};
-use image::{Rgb, RgbImage};
+use image::RgbImage;
 
 use crate::{BandPosition, Error, FitMode, Result};
 
@@ -61,12 +61,8 @@ fn letterbox(src: &RgbImage, canvas: &mut RgbImage, y0: u32, th: u32) -> Result<
     let scale = (f64::from(tw) / sw).min(f64::from(th) / sh);
     let rw = ((sw * scale).round() as u32).clamp(1, tw);
     let rh = ((sh * scale).round() as u32).clamp(1, th);
-    let bg = Rgb(border_color(src, rw < tw));
-    for y in y0..y0 + th {
-        for x in 0..tw {
-            canvas.put_pixel(x, y, bg);
-        }
-    }
+    let bg = border_color(src, rw < tw);
+    crate::fill_rect(canvas, 0, y0, tw, th, bg);
     let (x0, oy) = ((tw - rw) / 2, (th - rh) / 2);
     resize(src, canvas, (x0, y0 + oy, rw, rh), None)
 }
@@ -186,23 +182,50 @@ fn resize(
     (x, y, w, h): (u32, u32, u32, u32),
     crop: Option<(f64, f64, f64, f64)>,
 ) -> Result<()> {
-    let view = ImageRef::new(src.width(), src.height(), src.as_raw(), PixelType::U8x3)
-        .map_err(|e| Error::Resize(e.to_string()))?;
-    let mut dst = fir::images::CroppedImageMut::new(canvas, x, y, w, h)
-        .map_err(|e| Error::Resize(e.to_string()))?;
-    let mut options =
-        ResizeOptions::new().resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3));
-    if let Some((cx, cy, cw, ch)) = crop {
-        options = options.crop(cx, cy, cw, ch);
+    let (sw, sh) = (src.width(), src.height());
+    let (cx, cy, cw, ch) = crop.unwrap_or((0.0, 0.0, f64::from(sw), f64::from(sh)));
+    let view = ImageRef::new(sw, sh, src.as_raw(), PixelType::U8x3).map_err(resize_error)?;
+    let mut dst = fir::images::CroppedImageMut::new(canvas, x, y, w, h).map_err(resize_error)?;
+    let lanczos3 =
+        || ResizeOptions::new().resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3));
+    let mut resizer = Resizer::new();
+    if f64::from(h) > ch && f64::from(w) != cw {
+        // Upscaling vertically. fast_image_resize runs the vertical pass first, so its
+        // (slower, RGB) horizontal pass would run on every output row; run the horizontal
+        // pass first, on the source rows only (measured: a 386x400 crop to 1000x1036 takes a
+        // third less time). The intermediate keeps the rows the vertical kernel reaches: the
+        // crop and 3 rows (Lanczos3 when upscaling) either side, within the image.
+        let top = (cy.floor() - 4.0).max(0.0);
+        let bottom = ((cy + ch).ceil() + 4.0).min(f64::from(sh));
+        let mut rows = fir::images::Image::new(w, (bottom - top) as u32, PixelType::U8x3);
+        resizer
+            .resize(
+                &view,
+                &mut rows,
+                &lanczos3().crop(cx, top, cw, bottom - top),
+            )
+            .map_err(resize_error)?;
+        return resizer
+            .resize(
+                &rows,
+                &mut dst,
+                &lanczos3().crop(0.0, cy - top, f64::from(w), ch),
+            )
+            .map_err(resize_error);
     }
-    Resizer::new()
-        .resize(&view, &mut dst, &options)
-        .map_err(|e| Error::Resize(e.to_string()))
+    resizer
+        .resize(&view, &mut dst, &lanczos3().crop(cx, cy, cw, ch))
+        .map_err(resize_error)
+}
+
+fn resize_error(e: impl std::fmt::Display) -> Error {
+    Error::Resize(e.to_string())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use image::Rgb;
 
     fn with_square(w: u32, h: u32, sx: u32, sy: u32, size: u32) -> RgbImage {
         RgbImage::from_fn(w, h, |x, y| {
@@ -240,6 +263,35 @@ mod tests {
         assert_eq!(canvas.get_pixel(500, 105).0, [10, 120, 10]);
         assert_eq!(canvas.get_pixel(500, 50).0, [0, 0, 0]);
         assert_eq!(canvas.get_pixel(500, 1350).0, [0, 0, 0]);
+    }
+
+    #[test]
+    fn an_upscale_done_horizontal_pass_first_matches_one_lanczos_pass() {
+        // Texture within 40..=215, so that no overshoot is clipped in either order.
+        let src = RgbImage::from_fn(300, 200, |x, y| {
+            let v = |a: f32| (128.0 + 87.0 * a.sin()) as u8;
+            let (x, y) = (x as f32, y as f32);
+            Rgb([v(x * 0.3), v(y * 0.45), v((x + y) * 0.2)])
+        });
+        let crop = (40.5, 10.25, 150.0, 160.0);
+        let mut two_pass = RgbImage::new(700, 800);
+        resize(&src, &mut two_pass, (0, 0, 700, 800), Some(crop)).unwrap();
+        let view = ImageRef::new(300, 200, src.as_raw(), PixelType::U8x3).unwrap();
+        let mut one_pass = fir::images::Image::new(700, 800, PixelType::U8x3);
+        let options = ResizeOptions::new()
+            .resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3))
+            .crop(crop.0, crop.1, crop.2, crop.3);
+        Resizer::new()
+            .resize(&view, &mut one_pass, &options)
+            .unwrap();
+        let (mut sum, mut max) = (0u64, 0u8);
+        for (a, b) in two_pass.as_raw().iter().zip(one_pass.buffer()) {
+            sum += u64::from(a.abs_diff(*b));
+            max = max.max(a.abs_diff(*b));
+        }
+        let mean = sum as f64 / one_pass.buffer().len() as f64;
+        // Only the rounding of the intermediate image differs.
+        assert!(mean < 0.5 && max <= 3, "mean {mean:.3}, max {max}");
     }
 
     #[test]

@@ -320,12 +320,20 @@ fn encode(canvas: &RgbImage, format: OutputFormat) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-fn fill_rect(canvas: &mut RgbImage, x: u32, y: u32, w: u32, h: u32, c: [u8; 3]) {
-    let x1 = (x + w).min(canvas.width());
-    let y1 = (y + h).min(canvas.height());
-    for yy in y..y1 {
-        for xx in x..x1 {
-            canvas.put_pixel(xx, yy, image::Rgb(c));
+/// Fills the rectangle with `c`, clipped to the canvas.
+pub(crate) fn fill_rect(canvas: &mut RgbImage, x: u32, y: u32, w: u32, h: u32, c: [u8; 3]) {
+    let (cw, ch) = (canvas.width() as usize, canvas.height() as usize);
+    let x0 = (x as usize).min(cw);
+    let x1 = (x as usize + w as usize).min(cw);
+    let y0 = (y as usize).min(ch);
+    let y1 = (y as usize + h as usize).min(ch);
+    if x0 == x1 {
+        return;
+    }
+    let buf: &mut [u8] = canvas;
+    for row in buf[y0 * cw * 3..y1 * cw * 3].chunks_exact_mut(cw * 3) {
+        for p in row[x0 * 3..x1 * 3].chunks_exact_mut(3) {
+            p.copy_from_slice(&c);
         }
     }
 }

@@ -172,9 +172,17 @@ fn blend(canvas: &mut RgbImage, x: i64, y: i64, color: [u8; 3], coverage: f32) {
     if a == 0 {
         return;
     }
-    let p = canvas.get_pixel_mut(x, y);
-    for i in 0..3 {
-        p[i] = ((u32::from(p[i]) * (255 - a) + u32::from(color[i]) * a + 127) / 255) as u8;
+    let i = (y as usize * canvas.width() as usize + x as usize) * 3;
+    let buf: &mut [u8] = canvas;
+    let Some(p) = buf.get_mut(i..i + 3) else {
+        return;
+    };
+    if a == 255 {
+        p.copy_from_slice(&color);
+        return;
+    }
+    for (v, c) in p.iter_mut().zip(color) {
+        *v = ((u32::from(*v) * (255 - a) + u32::from(c) * a + 127) / 255) as u8;
     }
 }
 
