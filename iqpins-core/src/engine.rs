@@ -563,12 +563,13 @@ impl Engine {
     pub async fn approval_problems(&self, d: &Draft) -> Result<Vec<String>> {
         let account = self.store.get_account(d.account_id).await?;
         let connection = self.store.get_connection(d.account_id).await?;
-        Ok(Self::approval_reasons(d, &account, connection.as_ref()))
+        Ok(self.approval_reasons(d, &account, connection.as_ref()))
     }
 
     /// [`Engine::approval_problems`] from an already loaded account and connection (a
     /// review page checks many drafts of one account).
     pub fn approval_reasons(
+        &self,
         d: &Draft,
         account: &Account,
         connection: Option<&Connection>,
@@ -578,6 +579,15 @@ impl Engine {
                 .into_iter()
                 .map(String::from)
                 .collect();
+        if d.content.image.send == ImageSend::Creative {
+            match &self.renderer {
+                Some(r) => reasons.extend(r.problems(&d.content)),
+                None => reasons.push(
+                    "Creatives cannot be rendered here: choose to publish the source photo."
+                        .to_owned(),
+                ),
+            }
+        }
         match connection {
             Some(c) if c.status == ConnectionStatus::Active => {}
             Some(_) => reasons.push("Reconnect your Pinterest account.".to_owned()),

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::content::ContentItem;
 use crate::domain::{
-    Account, AuditEvent, Board, Connection, Draft, PinMetrics, Source, StoredItem,
+    Account, AuditEvent, Board, Connection, Draft, DraftContent, PinMetrics, Source, StoredItem,
 };
 use crate::error::Result;
 use crate::fields::{
@@ -398,6 +398,14 @@ pub trait CreativeRenderer: Send + Sync {
     /// photo could not be fetched (worth retrying); any other error means the photo or
     /// the draft cannot be rendered.
     async fn render(&self, draft: &Draft) -> Result<RenderedImage>;
+
+    /// Why the creative of `content` would not show what the reviewer expects (e.g. title
+    /// characters no available font can draw), in words for the reviewer; each one blocks
+    /// approval while the draft publishes its creative. Empty by default.
+    fn problems(&self, content: &DraftContent) -> Vec<String> {
+        let _ = content;
+        Vec::new()
+    }
 }
 
 /// Encrypts secrets at rest (OAuth tokens). `aad` binds a ciphertext to its owner so it

@@ -204,6 +204,14 @@ impl CreativeRenderer for FakeRenderer {
             bytes: format!("creative of {} r{}", d.content.title.as_str(), d.revision).into_bytes(),
         })
     }
+    fn problems(&self, c: &DraftContent) -> Vec<String> {
+        c.title
+            .as_str()
+            .contains('日')
+            .then(|| "The creative cannot draw: 日".to_owned())
+            .into_iter()
+            .collect()
+    }
 }
 
 async fn world() -> World {
@@ -955,11 +963,34 @@ async fn a_draft_set_to_its_creative_publishes_the_rendered_bytes() {
 }
 
 #[tokio::test]
-async fn without_a_renderer_a_creative_draft_fails_with_a_reason_and_sends_nothing() {
+async fn without_a_renderer_a_creative_draft_is_not_approved_and_never_sent_as_a_photo() {
+    // Approval is refused on an engine that cannot render.
     let w = world().await;
-    queued_creative(&w).await;
-    let report = w
+    w.connect().await;
+    let mut c = content(true);
+    c.image.send = ImageSend::Creative;
+    let d = w
         .engine
+        .create_draft(w.account.id, ME, c, None, None, vec![])
+        .await
+        .unwrap();
+    let e = w
+        .engine
+        .approve(w.account.id, ME, d.id, d.version)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("publish the source photo"), "{e}");
+
+    // Approved where it could render, published by an engine that cannot (say, a build
+    // without the renderer): the draft fails with the reason, the photo is not sent instead.
+    let w = world_with(Some(Arc::new(FakeRenderer::default()))).await;
+    queued_creative(&w).await;
+    let other = Engine::new(
+        w.store.clone(),
+        Some(w.pinterest.clone()),
+        Arc::new(SystemClock),
+    );
+    let report = other
         .publish_due(Duration::from_secs(60), 10)
         .await
         .unwrap();
@@ -968,6 +999,40 @@ async fn without_a_renderer_a_creative_draft_fails_with_a_reason_and_sends_nothi
     };
     assert!(reason.contains("no creative renderer"), "{reason}");
     assert!(w.pinterest.creates.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn what_the_renderer_cannot_draw_blocks_approval_of_the_creative_only() {
+    let w = world_with(Some(Arc::new(FakeRenderer::default()))).await;
+    w.connect().await;
+    let mut c = content(true);
+    c.title = PinTitle::parse("日本の茶碗").unwrap();
+    c.image.send = ImageSend::Creative;
+    let d = w
+        .engine
+        .create_draft(w.account.id, ME, c, None, None, vec![])
+        .await
+        .unwrap();
+    let e = w
+        .engine
+        .approve(w.account.id, ME, d.id, d.version)
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("cannot draw: 日"), "{e}");
+    // Publishing the photo instead needs no font.
+    let edit = DraftEdit {
+        image_send: Some(ImageSend::Photo),
+        ..Default::default()
+    };
+    let d = w
+        .engine
+        .edit(w.account.id, ME, d.id, d.version, &edit)
+        .await
+        .unwrap();
+    w.engine
+        .approve(w.account.id, ME, d.id, d.version)
+        .await
+        .unwrap();
 }
 
 #[tokio::test]

@@ -155,10 +155,10 @@ pub struct ServerParts {
 
 /// The shared state of the dashboard for these parts.
 pub fn state(parts: &ServerParts) -> AppState {
-    let renderer = Arc::new(crate::render::Renderer::new(
-        parts.store.clone(),
-        parts.importer.clone(),
-    ));
+    let renderer = Arc::new(
+        crate::render::Renderer::new(parts.store.clone(), parts.importer.clone())
+            .with_fonts(crate::render::fallback_fonts()),
+    );
     let mut engine = Engine::new(
         parts.store.clone(),
         Some(parts.pinterest.clone()),

@@ -40,21 +40,112 @@ impl CreativeText {
     }
 }
 
-/// Renders the 1000×1500 JPEG creative of `photo` (JPEG, PNG or WebP bytes) with `text`.
-/// A photo that cannot be decoded or rendered, or a build without the `creative` feature,
-/// gives an error in words a reviewer understands.
-pub fn render_jpeg(photo: &[u8], text: &CreativeText) -> Result<Vec<u8>, String> {
+/// Font files tried, in order, for characters the bundled Noto Sans lacks (CJK, Hebrew,
+/// Arabic, Thai, …), when `IQPINS_FALLBACK_FONTS` is not set. Debian's packages
+/// `fonts-noto-cjk`, `fonts-wqy-microhei` and `fonts-dejavu-core` put them here.
+pub const SYSTEM_FONTS: &[&str] = &[
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+];
+
+/// Largest font file read.
+const MAX_FONT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The fallback fonts: the files listed in `IQPINS_FALLBACK_FONTS` (separated by `:`;
+/// empty for none), else those of [`SYSTEM_FONTS`] that exist. A listed file that cannot
+/// be read is logged and skipped.
+pub fn fallback_fonts() -> Vec<Arc<[u8]>> {
+    let listed = std::env::var("IQPINS_FALLBACK_FONTS").ok();
+    let paths: Vec<String> = match &listed {
+        Some(list) => list
+            .split(':')
+            .filter(|p| !p.trim().is_empty())
+            .map(|p| p.trim().to_owned())
+            .collect(),
+        None => SYSTEM_FONTS
+            .iter()
+            .filter(|p| std::path::Path::new(p).exists())
+            .map(|p| (*p).to_owned())
+            .collect(),
+    };
+    let mut fonts = Vec::new();
+    for path in paths {
+        let read = std::fs::metadata(&path)
+            .map_err(|e| e.to_string())
+            .and_then(|m| {
+                if m.len() > MAX_FONT_BYTES {
+                    Err(format!("larger than {MAX_FONT_BYTES} bytes"))
+                } else {
+                    std::fs::read(&path).map_err(|e| e.to_string())
+                }
+            });
+        match read {
+            Ok(bytes) => {
+                tracing::info!(%path, "fallback font for creatives");
+                fonts.push(Arc::from(bytes));
+            }
+            Err(e) => tracing::warn!(%path, error = %e, "fallback font skipped"),
+        }
+    }
+    fonts
+}
+
+/// Renders the 1000×1500 JPEG creative of `photo` (JPEG, PNG or WebP bytes) with `text`,
+/// drawing characters the bundled font lacks from `fonts`. A photo that cannot be decoded
+/// or rendered, or a build without the `creative` feature, gives an error in words a
+/// reviewer understands.
+pub fn render_jpeg(
+    photo: &[u8],
+    text: &CreativeText,
+    fonts: &[Arc<[u8]>],
+) -> Result<Vec<u8>, String> {
     #[cfg(feature = "creative")]
     {
-        let mut spec = iqpins_creative::CreativeSpec::new(&text.title);
-        spec.price.clone_from(&text.price);
-        spec.domain.clone_from(&text.domain);
-        iqpins_creative::render(photo, &spec).map_err(|e| e.to_string())
+        iqpins_creative::render(photo, &spec(text, fonts)).map_err(|e| e.to_string())
     }
     #[cfg(not(feature = "creative"))]
     {
-        let _ = (photo, text);
-        Err("this build of IQ Pins renders no creatives (the `creative` feature is off)".into())
+        let _ = (photo, text, fonts);
+        Err(NO_RENDERER.into())
+    }
+}
+
+/// Why a build without the `creative` feature cannot render.
+#[cfg(not(feature = "creative"))]
+const NO_RENDERER: &str =
+    "this build of IQ Pins renders no creatives (the `creative` feature is off)";
+
+#[cfg(feature = "creative")]
+fn spec(text: &CreativeText, fonts: &[Arc<[u8]>]) -> iqpins_creative::CreativeSpec {
+    let mut spec = iqpins_creative::CreativeSpec::new(&text.title);
+    spec.price.clone_from(&text.price);
+    spec.domain.clone_from(&text.domain);
+    spec.fallback_fonts = fonts.to_vec();
+    spec
+}
+
+/// The problems of a creative with `text` for the reviewer: characters that no font here
+/// can draw (they would show as boxes), or a build that renders no creatives.
+pub fn creative_problems(text: &CreativeText, fonts: &[Arc<[u8]>]) -> Vec<String> {
+    #[cfg(feature = "creative")]
+    {
+        match iqpins_creative::unsupported_chars(&spec(text, fonts)) {
+            Ok(missing) if missing.is_empty() => Vec::new(),
+            Ok(missing) => {
+                let chars: String = missing.iter().take(12).collect::<String>();
+                vec![format!(
+                    "The creative cannot draw these characters (no font here has them): {chars}. \
+                     Publish the source photo, or add a font that has them to IQPINS_FALLBACK_FONTS."
+                )]
+            }
+            Err(e) => vec![format!("The creative's fonts cannot be read: {e}")],
+        }
+    }
+    #[cfg(not(feature = "creative"))]
+    {
+        let _ = (text, fonts);
+        vec![format!("{NO_RENDERER}: publish the source photo.")]
     }
 }
 
@@ -66,6 +157,7 @@ type Key = (DraftId, u32);
 pub struct Renderer {
     store: Arc<dyn Store>,
     importer: Arc<dyn Importer>,
+    fonts: Vec<Arc<[u8]>>,
     cache: Mutex<HashMap<Key, Arc<Vec<u8>>>>,
 }
 
@@ -84,8 +176,15 @@ impl Renderer {
         Self {
             store,
             importer,
+            fonts: Vec::new(),
             cache: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Fonts tried for characters the bundled Noto Sans lacks (see [`fallback_fonts`]).
+    pub fn with_fonts(mut self, fonts: Vec<Arc<[u8]>>) -> Self {
+        self.fonts = fonts;
+        self
     }
 
     /// The JPEG creative of the draft's current revision.
@@ -115,7 +214,8 @@ impl Renderer {
             None => None,
         };
         let text = CreativeText::of(&d.content, price.as_ref());
-        let rendered = tokio::task::spawn_blocking(move || render_jpeg(&photo, &text))
+        let fonts = self.fonts.clone();
+        let rendered = tokio::task::spawn_blocking(move || render_jpeg(&photo, &text, &fonts))
             .await
             .map_err(|e| Error::invalid("image", format!("the renderer stopped: {e}")))?
             .map_err(|e| Error::invalid("image", e))?;
@@ -137,5 +237,38 @@ impl CreativeRenderer for Renderer {
             content_type: "image/jpeg".to_owned(),
             bytes: self.jpeg(draft).await?.as_ref().clone(),
         })
+    }
+
+    fn problems(&self, content: &DraftContent) -> Vec<String> {
+        creative_problems(&CreativeText::of(content, None), &self.fonts)
+    }
+}
+
+#[cfg(all(test, feature = "creative"))]
+mod tests {
+    use super::*;
+
+    fn text(title: &str) -> CreativeText {
+        CreativeText {
+            title: title.to_owned(),
+            price: None,
+            domain: Some("shop.example".to_owned()),
+        }
+    }
+
+    #[test]
+    fn characters_no_font_has_are_a_problem_for_the_reviewer() {
+        assert!(creative_problems(&text("Blue mug, €24 — café crème"), &[]).is_empty());
+        let problems = creative_problems(&text("日本の茶碗 bowl"), &[]);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("日本の茶碗"), "{problems:?}");
+        assert!(problems[0].contains("IQPINS_FALLBACK_FONTS"));
+    }
+
+    #[test]
+    fn a_font_that_cannot_be_parsed_is_reported() {
+        let bad: Arc<[u8]> = Arc::from(b"not a font".to_vec());
+        let problems = creative_problems(&text("日本"), &[bad]);
+        assert_eq!(problems.len(), 1, "{problems:?}");
     }
 }

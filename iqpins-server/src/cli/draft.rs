@@ -190,9 +190,11 @@ async fn run_async(args: Args) -> ExitCode {
             eprintln!("error: cannot create {}: {e}", dir.display());
             return ExitCode::FAILURE;
         }
+        let fonts = crate::render::fallback_fonts();
         for m in &mut made {
             let l = &loaded[m.input];
-            render_one(m, &l.items[m.item], l.dir.as_deref(), dir, &fetcher).await;
+            let at = (l.dir.as_deref(), dir.as_path());
+            render_one(m, &l.items[m.item], at, &fonts, &fetcher).await;
         }
     }
 
@@ -559,8 +561,8 @@ fn read_local(path: &Path, dir: Option<&Path>) -> Result<Vec<u8>, String> {
 async fn render_one(
     m: &mut Made,
     item: &ContentItem,
-    input_dir: Option<&Path>,
-    out_dir: &Path,
+    (input_dir, out_dir): (Option<&Path>, &Path),
+    fonts: &[std::sync::Arc<[u8]>],
     fetcher: &SafeFetcher,
 ) {
     let Some(src) = picture_source(m, item) else {
@@ -575,7 +577,9 @@ async fn render_one(
         }
     };
     let text = crate::render::CreativeText::of(&m.draft.content, item.price.as_ref());
-    match crate::render::render_jpeg(&bytes, &text) {
+    m.reasons
+        .extend(crate::render::creative_problems(&text, fonts));
+    match crate::render::render_jpeg(&bytes, &text, fonts) {
         Ok(jpeg) => {
             let name = format!(
                 "{}.jpg",

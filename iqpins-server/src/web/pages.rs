@@ -466,7 +466,8 @@ pub(super) async fn drafts(
     let mut views = Vec::with_capacity(list.len());
     for d in &list {
         let reasons = if d.state == DraftState::Pending {
-            iqpins_core::Engine::approval_reasons(d, &user.account, connection.as_ref())
+            s.engine
+                .approval_reasons(d, &user.account, connection.as_ref())
         } else {
             Vec::new()
         };
