@@ -176,6 +176,7 @@ pub fn state(parts: &ServerParts) -> AppState {
         writer: Arc::new(TemplateWriter::new()),
         config: parts.web.clone(),
         renderer,
+        sign_in_limits: web::auth::SignInLimits::default(),
     }))
 }
 

@@ -75,6 +75,7 @@ fn app() -> (axum::Router, Arc<MemoryStore>) {
             login_hint: None,
         },
         renderer,
+        sign_in_limits: Default::default(),
     }));
     (web::router(state), store)
 }
@@ -225,6 +226,37 @@ async fn a_wrong_password_is_refused_and_the_right_one_signs_in() {
         .unwrap();
     let hash = store.password_hash(account.id).await.unwrap().unwrap();
     assert!(hash.starts_with("$argon2id$") && !hash.contains("correct horse"));
+}
+
+#[tokio::test]
+async fn password_guessing_is_slowed_per_address_before_any_hashing() {
+    let (app, _) = app();
+    sign_up(&app, "owner@shop.example").await;
+    let attempt = |email: &'static str, password: &'static str| {
+        let app = app.clone();
+        async move {
+            send(
+                &app,
+                post("/login", "", &[("email", email), ("password", password)]),
+            )
+            .await
+        }
+    };
+    for _ in 0..iqpins_server::web::auth::SIGN_IN_BURST {
+        let r = attempt("owner@shop.example", "wrong password!").await;
+        assert!(r.location.unwrap().contains("error=wrong"));
+    }
+    // The burst is spent: even the right password waits (case does not make a new key).
+    let r = attempt("Owner@Shop.example", "correct horse battery").await;
+    assert!(r.cookie.is_none());
+    let location = r.location.unwrap();
+    assert!(
+        location.contains("Too%20many%20sign-in") || location.contains("Too+many+sign-in"),
+        "{location}"
+    );
+    // Another address is not affected.
+    let r = attempt("someone@else.example", "wrong password!").await;
+    assert!(r.location.unwrap().contains("error=wrong"));
 }
 
 #[tokio::test]

@@ -26,6 +26,88 @@ pub const MIN_PASSWORD: usize = 8;
 /// Passwords longer than this are refused (Argon2 would hash any length).
 pub const MAX_PASSWORD: usize = 1024;
 
+/// Sign-in and sign-up attempts allowed before the limiter slows them down: a burst of
+/// [`SIGN_IN_BURST`] per e-mail address, then one every [`SIGN_IN_EVERY`]; sign-ups
+/// (each hashes a password) [`SIGN_UP_BURST`] in a burst, then one every [`SIGN_UP_EVERY`]
+/// per process.
+pub const SIGN_IN_BURST: u32 = 5;
+/// See [`SIGN_IN_BURST`].
+pub const SIGN_IN_EVERY: std::time::Duration = std::time::Duration::from_secs(12);
+/// See [`SIGN_IN_BURST`].
+pub const SIGN_UP_BURST: u32 = 10;
+/// See [`SIGN_IN_BURST`].
+pub const SIGN_UP_EVERY: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Limits password guessing: attempts per e-mail address, and account creation (both cost
+/// an Argon2 hash) per process.
+pub struct SignInLimits {
+    by_email: governor::DefaultKeyedRateLimiter<String>,
+    signups: governor::DefaultDirectRateLimiter,
+}
+
+impl std::fmt::Debug for SignInLimits {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignInLimits").finish_non_exhaustive()
+    }
+}
+
+impl Default for SignInLimits {
+    fn default() -> Self {
+        let quota = |every, burst| {
+            governor::Quota::with_period(every)
+                .map(|q| {
+                    q.allow_burst(
+                        std::num::NonZeroU32::new(burst).unwrap_or(std::num::NonZeroU32::MIN),
+                    )
+                })
+                .unwrap_or_else(|| governor::Quota::per_second(std::num::NonZeroU32::MIN))
+        };
+        Self {
+            by_email: governor::RateLimiter::keyed(quota(SIGN_IN_EVERY, SIGN_IN_BURST)),
+            signups: governor::RateLimiter::direct(quota(SIGN_UP_EVERY, SIGN_UP_BURST)),
+        }
+    }
+}
+
+/// Too many attempts: how long to wait.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooMany(pub std::time::Duration);
+
+impl SignInLimits {
+    /// Keys kept before the limiter forgets addresses that are back to a full burst.
+    const MAX_KEYS: usize = 10_000;
+
+    /// Counts one sign-in attempt for `email` (case and spaces ignored).
+    pub fn sign_in(&self, email: &str) -> Result<(), TooMany> {
+        use governor::clock::Clock as _;
+        if self.by_email.len() > Self::MAX_KEYS {
+            self.by_email.retain_recent();
+        }
+        let key = email.trim().to_lowercase();
+        self.by_email.check_key(&key).map_err(|not_until| {
+            TooMany(not_until.wait_time_from(governor::clock::DefaultClock::default().now()))
+        })
+    }
+
+    /// Counts one account creation.
+    pub fn sign_up(&self) -> Result<(), TooMany> {
+        use governor::clock::Clock as _;
+        self.signups.check().map_err(|not_until| {
+            TooMany(not_until.wait_time_from(governor::clock::DefaultClock::default().now()))
+        })
+    }
+}
+
+impl TooMany {
+    /// The message shown on the form.
+    pub fn message(self, what: &str) -> String {
+        format!(
+            "Too many {what} attempts; try again in {} seconds.",
+            self.0.as_secs().max(1)
+        )
+    }
+}
+
 /// [`hash_password`] on the blocking pool: Argon2id takes tens of milliseconds and
 /// ~19 MiB, which must not stall the async workers.
 pub async fn hash_password_blocking(password: String) -> Result<String, AppError> {

@@ -66,6 +66,8 @@ pub struct AppInner {
     pub config: WebConfig,
     /// Renders (and caches) creatives for the preview; the engine publishes with it too.
     pub renderer: Arc<crate::render::Renderer>,
+    /// Sign-in and sign-up attempt limits.
+    pub sign_in_limits: auth::SignInLimits,
 }
 
 /// Cheaply clonable handle on [`AppInner`].

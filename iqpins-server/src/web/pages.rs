@@ -152,6 +152,13 @@ pub(super) async fn login(
             Err(AppError::BadRequest("wrong e-mail or password".into())),
         )
     };
+    // Limited before any hashing: guessing and Argon2 work are both bounded.
+    if let Err(wait) = s.sign_in_limits.sign_in(&f.email) {
+        return Ok(go(
+            "/login",
+            Err(AppError::BadRequest(wait.message("sign-in"))),
+        ));
+    }
     let Some(account) = s.store.find_account_by_email(&f.email).await? else {
         // Spend the same time as a real check so e-mail existence does not leak.
         let _ = auth::hash_password_blocking(f.password).await;
@@ -203,6 +210,12 @@ pub(super) async fn signup(
             Err(AppError::BadRequest(
                 "sign-up is closed on this server".into(),
             )),
+        ));
+    }
+    if let Err(wait) = s.sign_in_limits.sign_up() {
+        return Ok(go(
+            "/signup",
+            Err(AppError::BadRequest(wait.message("sign-up"))),
         ));
     }
     match create_user(&s, &f.name, &f.email, &f.password).await {
