@@ -260,6 +260,37 @@ async fn password_guessing_is_slowed_per_address_before_any_hashing() {
 }
 
 #[tokio::test]
+async fn only_messages_the_server_signed_are_shown() {
+    let (app, _) = app();
+    let r = send(
+        &app,
+        post(
+            "/login",
+            "",
+            &[
+                ("email", "nobody@shop.example"),
+                ("password", "wrong password!"),
+            ],
+        ),
+    )
+    .await;
+    let signed = r.location.unwrap();
+    assert!(signed.contains("&sig="), "{signed}");
+    let page = send(&app, get(&signed, "")).await;
+    assert!(
+        page.body.contains("wrong e-mail or password"),
+        "{}",
+        page.body
+    );
+    // A link with its own words (or a signature for other words) shows nothing.
+    let forged = "/login?error=Your+account+is+locked%2C+call+555-0100";
+    assert!(!send(&app, get(forged, "")).await.body.contains("555-0100"));
+    let sig = signed.split("&sig=").nth(1).unwrap();
+    let swapped = format!("/login?error=Your+account+is+locked&sig={sig}");
+    assert!(!send(&app, get(&swapped, "")).await.body.contains("locked"));
+}
+
+#[tokio::test]
 async fn a_form_without_the_sessions_csrf_token_is_refused() {
     let (app, _) = app();
     let (cookie, _) = sign_up(&app, "owner@shop.example").await;

@@ -19,12 +19,47 @@ use super::AppState;
 use super::auth::{self, User};
 use super::error::{AppError, AppResult};
 
-/// `?notice=…&error=…` carried across a redirect.
+/// `?notice=…&error=…&sig=…` carried across a redirect. Only messages this process
+/// signed are shown: a link cannot put its own words on the page.
 #[derive(Debug, Default, Deserialize)]
 pub(super) struct Flash {
     notice: Option<String>,
     error: Option<String>,
+    sig: Option<String>,
     state: Option<String>,
+}
+
+/// The signature of a flash message: HMAC-SHA256 under a key made at start-up (messages
+/// live for one redirect, so they need not survive a restart), 128 bits in hex.
+fn flash_sig(kind: &str, msg: &str) -> String {
+    use hmac::{KeyInit, Mac};
+    static KEY: std::sync::OnceLock<[u8; 32]> = std::sync::OnceLock::new();
+    let key = KEY.get_or_init(|| {
+        let mut k = [0u8; 32];
+        rand::RngCore::fill_bytes(&mut rand::rng(), &mut k);
+        k
+    });
+    let mut mac = match hmac::Hmac::<sha2::Sha256>::new_from_slice(key) {
+        Ok(m) => m,
+        Err(_) => return String::new(),
+    };
+    mac.update(kind.as_bytes());
+    mac.update(b"\0");
+    mac.update(msg.as_bytes());
+    hex::encode(&mac.finalize().into_bytes()[..16])
+}
+
+impl Flash {
+    /// The message, if it carries this process's signature.
+    fn verified(self) -> (Option<String>, Option<String>) {
+        let ok = |kind: &str, m: &String| {
+            let want = flash_sig(kind, m);
+            !want.is_empty() && self.sig.as_deref() == Some(want.as_str())
+        };
+        let notice = self.notice.clone().filter(|m| ok("notice", m));
+        let error = self.error.clone().filter(|m| ok("error", m));
+        (notice, error)
+    }
 }
 
 fn go(path: &str, result: Result<String, AppError>) -> Response {
@@ -43,6 +78,7 @@ fn go(path: &str, result: Result<String, AppError>) -> Response {
     let sep = if path.contains('?') { '&' } else { '?' };
     let q: String = url::form_urlencoded::Serializer::new(String::new())
         .append_pair(key, &msg)
+        .append_pair("sig", &flash_sig(key, &msg))
         .finish();
     Redirect::to(&format!("{path}{sep}{q}")).into_response()
 }
@@ -67,9 +103,10 @@ struct Chrome {
 
 impl Chrome {
     fn anonymous(flash: Flash) -> Self {
+        let (notice, error) = flash.verified();
         Self {
-            notice: flash.notice,
-            error: flash.error,
+            notice,
+            error,
             csrf: String::new(),
             email: String::new(),
             page: "login",
@@ -77,9 +114,10 @@ impl Chrome {
     }
 
     fn new(user: &User, flash: Flash, page: &'static str) -> Self {
+        let (notice, error) = flash.verified();
         Self {
-            notice: flash.notice,
-            error: flash.error,
+            notice,
+            error,
             csrf: user.session.csrf.clone(),
             email: user.account.email.clone(),
             page,
