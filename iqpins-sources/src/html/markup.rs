@@ -84,6 +84,59 @@ struct Frame {
     item: Option<usize>,
     /// Its `id` and the properties under it (for `itemref`).
     id: Option<(String, Vec<usize>)>,
+    /// Which start of element this is (matched by [`Collector::end`]).
+    seq: u64,
+    /// Its name, when a later start tag can end it without an end tag (`<p>`, `<li>`…).
+    implied: Option<&'static str>,
+}
+
+/// The elements whose end tag may be left out and ended by a following start tag, with
+/// `closes(open, new)` saying whether a start tag `new` ends an open `open` (HTML's
+/// "implied end tags" for the cases pages use).
+const IMPLIED: [&str; 8] = ["p", "li", "dt", "dd", "option", "tr", "td", "th"];
+
+fn closes(open: &str, new: &str) -> bool {
+    match open {
+        "p" => matches!(
+            new,
+            "address"
+                | "article"
+                | "aside"
+                | "blockquote"
+                | "details"
+                | "div"
+                | "dl"
+                | "fieldset"
+                | "figcaption"
+                | "figure"
+                | "footer"
+                | "form"
+                | "h1"
+                | "h2"
+                | "h3"
+                | "h4"
+                | "h5"
+                | "h6"
+                | "header"
+                | "hgroup"
+                | "hr"
+                | "main"
+                | "menu"
+                | "nav"
+                | "ol"
+                | "p"
+                | "pre"
+                | "section"
+                | "table"
+                | "ul"
+        ),
+        "li" => new == "li",
+        "dt" | "dd" => matches!(new, "dt" | "dd"),
+        "option" => matches!(new, "option" | "optgroup"),
+        "tr" => new == "tr",
+        "td" | "th" => matches!(new, "td" | "th" | "tr"),
+        _ => false,
+    }
 }
 
 impl Frame {
@@ -102,6 +155,7 @@ pub(crate) struct Collector {
     title_seen: bool,
     h1_seen: bool,
     with_ids: bool,
+    next_seq: u64,
 }
 
 impl Collector {
@@ -116,13 +170,20 @@ impl Collector {
             title_seen: false,
             h1_seen: false,
             with_ids,
+            next_seq: 0,
         }
     }
 
-    /// An element starts. Returns whether [`Collector::end`] must be called when it ends
-    /// (never for an element that cannot have content).
-    pub(crate) fn start(&mut self, tag: &dyn Tag, can_have_content: bool) -> bool {
+    /// An element starts. Returns the number to give [`Collector::end`] when it ends, if
+    /// it must be called (never for an element that cannot have content).
+    pub(crate) fn start(&mut self, tag: &dyn Tag, can_have_content: bool) -> Option<u64> {
         let name = tag.name();
+        // A start tag that ends an open `<p>`, `<li>`… whose end tag was left out.
+        while let Some(open) = self.frames.last().and_then(|f| f.implied)
+            && closes(open, name)
+        {
+            self.end_innermost();
+        }
         let mut frame = Frame::default();
         match name {
             "meta" => self.meta(tag),
@@ -174,13 +235,16 @@ impl Collector {
         }
         self.microdata(tag, can_have_content, &mut frame);
         if !can_have_content || frame.is_empty() {
-            return false;
+            return None;
         }
         if frame.text.is_some() {
             self.capturing += 1;
         }
+        self.next_seq += 1;
+        frame.seq = self.next_seq;
+        frame.implied = IMPLIED.iter().copied().find(|n| *n == name);
         self.frames.push(frame);
-        true
+        Some(self.next_seq)
     }
 
     fn meta(&mut self, tag: &dyn Tag) {
@@ -331,8 +395,24 @@ impl Collector {
         }
     }
 
-    /// The innermost element that [`Collector::start`] kept ends.
-    pub(crate) fn end(&mut self) {
+    /// The element that [`Collector::start`] numbered `seq` ends, and with it any element
+    /// inside it left open (an end tag that was left out). Nothing happens when it has
+    /// already ended.
+    pub(crate) fn end(&mut self, seq: u64) {
+        if !self.frames.iter().any(|f| f.seq == seq) {
+            return;
+        }
+        while let Some(f) = self.frames.last() {
+            let done = f.seq == seq;
+            self.end_innermost();
+            if done {
+                break;
+            }
+        }
+    }
+
+    /// The innermost open element ends.
+    fn end_innermost(&mut self) {
         let Some(f) = self.frames.pop() else {
             return;
         };
@@ -360,7 +440,7 @@ impl Collector {
     /// The document ends: open elements end, and the markup is complete.
     pub(crate) fn finish(mut self) -> Markup {
         while !self.frames.is_empty() {
-            self.end();
+            self.end_innermost();
         }
         self.out
     }
@@ -438,9 +518,9 @@ pub(crate) fn from_tree(text: &str) -> Markup {
             if c.wants_text() {
                 c.text(t);
             }
-            false
+            None
         }
-        _ => false,
+        _ => None,
     };
     let mut parents = Vec::new();
     let mut next = doc.tree.root().first_child();
@@ -453,8 +533,8 @@ pub(crate) fn from_tree(text: &str) -> Markup {
                     next = Some(child);
                 }
                 None => {
-                    if kept {
-                        c.end();
+                    if let Some(seq) = kept {
+                        c.end(seq);
                     }
                     next = node.next_sibling();
                 }
@@ -463,8 +543,8 @@ pub(crate) fn from_tree(text: &str) -> Markup {
         let Some((parent, kept)) = parents.pop() else {
             break;
         };
-        if kept {
-            c.end();
+        if let Some(seq) = kept {
+            c.end(seq);
         }
         next = parent.next_sibling();
     }
@@ -509,6 +589,13 @@ pub(crate) fn scan(text: &str) -> Result<Markup, ScanError> {
     if with_microdata {
         elements.push_str(", [itemscope], [itemprop]");
         texts.push_str(", [itemprop]");
+        // The start tags that end an open `<p>`, `<li>`… (see `closes`): a property's
+        // text must stop there as it does in the parsed tree.
+        elements.push_str(
+            ", p, li, dt, dd, option, optgroup, tr, td, th, address, article, aside, \
+             blockquote, details, div, dl, fieldset, figcaption, figure, footer, form, h2, h3, \
+             h4, h5, h6, header, hgroup, hr, main, menu, nav, ol, pre, section, table, ul",
+        );
     }
     if with_ids {
         elements.push_str(", [id]");
@@ -524,11 +611,11 @@ pub(crate) fn scan(text: &str) -> Result<Markup, ScanError> {
                 name: el.tag_name(),
                 el,
             };
-            let keep = c.borrow_mut().start(&tag, el.can_have_content());
-            if keep {
+            let kept = c.borrow_mut().start(&tag, el.can_have_content());
+            if let Some(seq) = kept {
                 let c = Rc::clone(&c);
                 el.on_end_tag(Box::new(move |_| {
-                    c.borrow_mut().end();
+                    c.borrow_mut().end(seq);
                     Ok(())
                 }))?;
             }
@@ -702,6 +789,9 @@ mod tests {
             r#"<link rel="Canonical stylesheet" href="/c"><link rel="IMAGE_SRC" href="/i.jpg"><base href="/b/"><base href="/ignored/">"#,
             "<div itemscope itemref=\"x\"></div><section id=\"x\"><i itemprop=\"n\">1</i></section><time datetime=\"2024-01-02\">x</time>",
             "<title>a\r\nb\0c</title><html xml:lang=\"de\"><span itemscope><meter itemprop=v value=\" 3 \">",
+            // End tags left out: a following start tag ends the property's text.
+            r#"<div itemscope itemtype="https://schema.org/Product"><span itemprop=name>Bowl</span><p itemprop=description>First line<p>Other<ul><li itemprop=color>Blue<li>Green</ul><dl><dt itemprop=a>t<dd itemprop=b>d</dl><div itemprop=offers itemscope><span itemprop=price>12</span></div></div><div itemscope><b itemprop=name>Second</b></div>"#,
+            r#"<table><tr><td itemprop=a>1<td itemprop=b>2<tr><th itemprop=c>3</table><select><option itemprop=o>x<option>y</select>"#,
         ] {
             let (scanned, parsed) = both(html);
             assert_eq!(scanned, parsed, "{html}");

@@ -306,7 +306,13 @@ fn prestrip(text: &str) -> std::borrow::Cow<'_, str> {
                             .map_or(bytes.len(), |g| e + g + 1)
                     })
                 }
-                _ => None,
+                // JSON-LD is kept whole: its text is not markup (an old CMS may wrap it
+                // in `<!-- … -->`, which the JSON-LD reader unwraps).
+                Some(te) => {
+                    i = find_ci(te, b"</script").unwrap_or(bytes.len());
+                    continue;
+                }
+                None => None,
             }
         } else if lower_at(at, b"<style") && boundary(6) {
             find_ci(at, b"</style>").map(|e| e + 8)
@@ -631,6 +637,26 @@ mod tests {
         extract_html(html.as_bytes(), None, Some(&base))
             .unwrap()
             .remove(0)
+    }
+
+    #[test]
+    fn json_ld_wrapped_in_an_html_comment_is_read() {
+        let item = page(
+            r#"<head><script type="application/ld+json"><!--
+            {"@type":"Product","name":"Tasse","offers":{"price":"24.50","priceCurrency":"EUR"}}
+            --></script><!-- a real comment --></head><p itemprop=x>y"#,
+        );
+        assert_eq!(item.title.as_deref(), Some("Tasse"));
+        assert_eq!(item.price.unwrap().amount().as_str(), "24.50");
+    }
+
+    #[test]
+    fn a_property_left_unclosed_ends_at_the_next_paragraph() {
+        let item = page(
+            r#"<div itemscope itemtype="https://schema.org/Product"><span itemprop=name>Bowl</span>
+            <p itemprop=description>First line<p>Other paragraph<ul><li>Blue<li>Green</ul></div>"#,
+        );
+        assert_eq!(item.summary.as_deref(), Some("First line"));
     }
 
     #[test]
