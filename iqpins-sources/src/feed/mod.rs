@@ -2,7 +2,10 @@
 //!
 //! Each entry becomes an article. Images come from Media RSS (`media:content`,
 //! `media:thumbnail`, `media:group`), enclosures, `itunes:image`, and else the first
-//! `<img>` of the entry's content or summary.
+//! `<img>` of the entry's content or summary. Google Merchant feeds (`g:` elements) give
+//! products with price, availability, brand, codes and their image links.
+
+mod merchant;
 
 use feed_rs::model::{Entry, Feed, Link};
 use url::Url;
@@ -51,7 +54,18 @@ pub fn extract_feed_lenient(
                     notes.join("; ")
                 )
             });
-            Ok((items_of(&feed, base), note))
+            let mut items = items_of(&feed, base);
+            // Google Merchant product feeds: the g: fields of each item, matched by
+            // position (both passes read items in document order).
+            if merchant::uses_merchant_namespace(&repaired)
+                && let Some(fields) = merchant::fields(&repaired)
+                && fields.len() == items.len()
+            {
+                for (item, f) in items.iter_mut().zip(&fields) {
+                    merchant::enrich(item, f, base);
+                }
+            }
+            Ok((items, note))
         }
         Err(e) => Err(Error::MalformedFeed(e.to_string())),
     }
