@@ -300,8 +300,11 @@ fn encode(canvas: &RgbImage, format: OutputFormat) -> Result<Vec<u8>> {
         #[cfg(not(feature = "turbojpeg"))]
         OutputFormat::Jpeg { quality } => {
             // jpeg-encoder with its AVX2 path: several times faster than the image crate's
-            // encoder, which would otherwise dominate the render time.
-            let encoder = jpeg_encoder::Encoder::new(&mut out, quality);
+            // encoder, which would otherwise dominate the render time. Chroma is averaged
+            // over each 2x2 block, as libjpeg does, rather than sampled from one pixel of
+            // four: point sampling fringes coloured text edges.
+            let mut encoder = jpeg_encoder::Encoder::new(&mut out, quality);
+            encoder.set_chroma_subsampling_method(jpeg_encoder::ChromaSubsamplingMethod::Average);
             encoder
                 .encode(
                     canvas.as_raw(),

@@ -74,6 +74,29 @@ fn a_creative_is_a_1000_by_1500_jpeg_or_png() {
 }
 
 #[test]
+fn the_jpeg_creative_decodes_close_to_the_rendered_pixels() {
+    // Whichever encoder the build uses (jpeg-encoder, or libjpeg-turbo with the `turbojpeg`
+    // feature), quality 85 with 4:2:0 chroma stays close to the rendered canvas.
+    let input = jpeg(1200, 1600, Scene::Stripes);
+    let s = CreativeSpec {
+        format: OutputFormat::Jpeg { quality: 85 },
+        ..spec("Handmade ceramic mug, speckled glaze")
+    };
+    let pixels = render_rgb(&input, &s).unwrap();
+    let out = render(&input, &s).unwrap();
+    let decoded = decode(&out);
+    let sum: u64 = pixels
+        .as_raw()
+        .iter()
+        .zip(decoded.as_raw())
+        .map(|(a, b)| u64::from(a.abs_diff(*b)))
+        .sum();
+    let mean = sum as f64 / pixels.as_raw().len() as f64;
+    assert!(mean < 3.0, "mean difference {mean:.2}");
+    assert!(out.len() < 600_000, "{} bytes", out.len());
+}
+
+#[test]
 fn the_same_input_gives_byte_identical_output() {
     for (input, format) in [
         (
