@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Creative rendering, side by side on one core: Pillow (benches/peers/creative.py, plain and
-# with JPEG draft decoding) against iqpins-creative (criterion bench `creative`), on the photos
-# in benches/data/. Prints creatives/s of each and the ratio.
+# with JPEG draft decoding) against iqpins-creative (criterion bench `creative`) in its default
+# pure-Rust build and with its `turbojpeg` feature, on the photos in benches/data/. Prints
+# creatives/s of each, per photo and for the mix, and the ratios.
 #
-#   benches/peers/creative-run.sh            # core 0, 3 s per Pillow measurement
-#   CORE=1 SECONDS_PER=5 benches/peers/creative-run.sh
+#   benches/peers/creative-run.sh            # core 0, 3 s per Pillow measurement, CPU time
+#   CORE=1 SECONDS_PER=5 CLOCK=wall benches/peers/creative-run.sh
+#
+# CLOCK=cpu (the default) times both sides by the CPU time of the rendering thread, so other
+# processes sharing the core do not count; CLOCK=wall times them by the clock on the wall.
 #
 # Pillow comes from PyPI into a scratch venv; the Noto Sans TTFs are the ones the
 # ttf-noto-sans crate bundles (the same bytes iqpins-creative renders with).
@@ -14,6 +18,10 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 core=${CORE:-0}
 seconds=${SECONDS_PER:-3}
+clock=${CLOCK:-cpu}
+pillow_clock=()
+[ "$clock" = cpu ] && pillow_clock=(--cpu)
+export CREATIVE_BENCH_CLOCK=$clock
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 
@@ -24,24 +32,42 @@ fonts=$(find "${CARGO_HOME:-$HOME/.cargo}/registry/src" -path '*/ttf-noto-sans-0
 [ -n "$fonts" ] || { echo "ttf-noto-sans not found in the cargo registry" >&2; exit 1; }
 photos=(benches/data/*.jpg)
 
-echo "== Pillow $("$scratch/venv/bin/python" -c 'import PIL; print(PIL.__version__)'), core $core"
+echo "== Pillow $("$scratch/venv/bin/python" -c 'import PIL; print(PIL.__version__)'), core $core, $clock time"
 taskset -c "$core" "$scratch/venv/bin/python" benches/peers/creative.py \
     "$fonts/NotoSans-Bold.ttf" "$fonts/NotoSans-Regular.ttf" "${photos[@]}" \
-    --seconds "$seconds" | tee "$scratch/pillow.txt"
+    --seconds "$seconds" "${pillow_clock[@]}" | tee "$scratch/pillow.txt"
 taskset -c "$core" "$scratch/venv/bin/python" benches/peers/creative.py \
     "$fonts/NotoSans-Bold.ttf" "$fonts/NotoSans-Regular.ttf" "${photos[@]}" \
-    --seconds "$seconds" --draft | tee "$scratch/pillow-draft.txt"
+    --seconds "$seconds" --draft "${pillow_clock[@]}" | tee "$scratch/pillow-draft.txt"
 
-echo "== iqpins-creative (criterion), core $core"
-cargo bench -q -p iqpins-benches --bench creative --no-run
-taskset -c "$core" cargo bench -q -p iqpins-benches --bench creative 2>&1 | tee "$scratch/rust.txt"
+# Ours twice: the default pure-Rust build, and the `turbojpeg` feature (libjpeg-turbo from
+# Debian's libturbojpeg0-dev; `apt-get install libturbojpeg0-dev` when pkg-config lacks it).
+builds=(default turbojpeg)
+for build in "${builds[@]}"; do
+  features=()
+  [ "$build" = default ] || features=(--features "iqpins-creative/$build")
+  echo "== iqpins-creative $build build (criterion), core $core"
+  cargo bench -q -p iqpins-benches --bench creative "${features[@]}" --no-run
+  taskset -c "$core" cargo bench -q -p iqpins-benches --bench creative "${features[@]}" -- --noplot 2>&1 \
+    | tee "$scratch/rust-$build.txt"
+done
 
 # criterion prints "thrpt:  [low unit mid unit high unit]" under each benchmark; take the middle.
-ours=$(awk '/^creative\/all/ {found=1} found && /thrpt:/ {
-    v=$4; if ($5 ~ /^Kelem/) v*=1000; print v; exit }' "$scratch/rust.txt")
-pillow=$(awk '/ all:/ {print $3}' "$scratch/pillow.txt")
-pillow_draft=$(awk '/ all:/ {print $3}' "$scratch/pillow-draft.txt")
-echo "== mix of ${#photos[@]} photos, one core"
-printf 'iqpins-creative  %8.1f creatives/s\n' "$ours"
-printf 'pillow           %8.1f creatives/s  (ratio %.1fx)\n' "$pillow" "$(awk -v a="$ours" -v b="$pillow" 'BEGIN {print a / b}')"
-printf 'pillow + draft   %8.1f creatives/s  (ratio %.1fx)\n' "$pillow_draft" "$(awk -v a="$ours" -v b="$pillow_draft" 'BEGIN {print a / b}')"
+ours() { # file, benchmark name
+  awk -v name="creative/$2" '$1 == name {found=1} found && /thrpt:/ {
+      v=$4; if ($5 ~ /^Kelem/) v*=1000; print v; exit }' "$1"
+}
+pillow_of() { # file, photo name ("all" for the mix)
+  awk -v name="$2:" '$2 == name {print $3}' "$1"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1fx", a / b}'; }
+
+echo "== creatives/s on one core (core $core, $clock time); ratios are ours / Pillow"
+printf '%-26s %9s %9s %9s %9s %7s %7s\n' photo default turbojpeg pillow '+draft' 'def/pil' 'tj/pil'
+for name in $(for p in "${photos[@]}"; do basename "$p"; done) all; do
+  d=$(ours "$scratch/rust-default.txt" "$name")
+  t=$(ours "$scratch/rust-turbojpeg.txt" "$name")
+  p=$(pillow_of "$scratch/pillow.txt" "$name")
+  pd=$(pillow_of "$scratch/pillow-draft.txt" "$name")
+  printf '%-26s %9.1f %9.1f %9.1f %9.1f %7s %7s\n' "$name" "$d" "$t" "$p" "$pd" "$(ratio "$d" "$p")" "$(ratio "$t" "$p")"
+done

@@ -4,10 +4,12 @@ For each photo: decode, cover-fit into the 1000x(1500-band) picture with Lanczos
 crop: simpler than our edge-energy crop), a band coloured from the picture, the title wrapped
 to at most three lines in Noto Sans Bold, a price badge, a domain footer, JPEG quality 85.
 
-    python creative.py FONT_BOLD FONT_REGULAR PHOTO... [--seconds N] [--draft]
+    python creative.py FONT_BOLD FONT_REGULAR PHOTO... [--seconds N] [--draft] [--cpu]
 
 --draft lets Pillow's JPEG decoder decode at a reduced size (Image.draft), the same trick
 iqpins-creative uses; without it Pillow decodes at full size, as most code does.
+--cpu counts the CPU time of this thread (time.thread_time) instead of wall time, like the
+criterion bench with CREATIVE_BENCH_CLOCK=cpu: steadier on a machine shared with other work.
 Prints creatives/s for each photo and for the mix (one creative per photo per round).
 """
 
@@ -110,25 +112,27 @@ def render(data, bold, bold_badge, regular, draft):
     return out.getvalue()
 
 
-def rate(fn, seconds):
+def rate(fn, seconds, clock=time.perf_counter):
     fn()  # warm-up
-    n, start = 0, time.perf_counter()
+    n, start = 0, clock()
     while True:
         fn()
         n += 1
-        elapsed = time.perf_counter() - start
+        elapsed = clock() - start
         if elapsed >= seconds:
             return n / elapsed
 
 
 def main(argv):
-    seconds, draft, args = 3.0, False, []
+    seconds, draft, clock, args = 3.0, False, time.perf_counter, []
     it = iter(argv)
     for a in it:
         if a == "--seconds":
             seconds = float(next(it))
         elif a == "--draft":
             draft = True
+        elif a == "--cpu":
+            clock = time.thread_time
         else:
             args.append(a)
     bold_path, regular_path, photos = args[0], args[1], args[2:]
@@ -138,14 +142,14 @@ def main(argv):
     datas = [(p.rsplit("/", 1)[-1], open(p, "rb").read()) for p in sorted(photos)]
     label = "pillow+draft" if draft else "pillow"
     for name, data in datas:
-        r = rate(lambda: render(data, bold, bold_badge, regular, draft), seconds)
+        r = rate(lambda: render(data, bold, bold_badge, regular, draft), seconds, clock)
         print(f"{label} {name}: {r:.1f} creatives/s")
 
     def mix():
         for _, data in datas:
             render(data, bold, bold_badge, regular, draft)
 
-    r = rate(mix, seconds) * len(datas)
+    r = rate(mix, seconds, clock) * len(datas)
     print(f"{label} all: {r:.1f} creatives/s")
 
 
