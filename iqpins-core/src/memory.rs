@@ -13,7 +13,7 @@ use crate::domain::{
 };
 use crate::error::{Error, Result};
 use crate::fields::PinId;
-use crate::ids::{AccountId, DraftId, SourceId};
+use crate::ids::{AccountId, DraftId, ItemId, SourceId};
 use crate::lifecycle::{DraftEvent, DraftState, transition};
 use crate::ports::{AuthStore, DraftFilter, Session, Store};
 
@@ -218,6 +218,15 @@ impl Store for MemoryStore {
         stored.version = 1;
         d.drafts.insert(stored.id, stored.clone());
         Ok(stored)
+    }
+
+    async fn get_item(&self, account: AccountId, id: ItemId) -> Result<StoredItem> {
+        self.lock()
+            .items
+            .iter()
+            .find(|i| i.id == id && i.account_id == account)
+            .cloned()
+            .ok_or_else(|| Error::not_found(format!("item {id}")))
     }
 
     async fn get_draft(&self, account: AccountId, id: DraftId) -> Result<Draft> {

@@ -16,7 +16,7 @@ use crate::error::Result;
 use crate::fields::{
     AltText, BoardId, BoardSectionId, DestinationUrl, PinDescription, PinId, PinTitle, Scope,
 };
-use crate::ids::{AccountId, DraftId, SourceId};
+use crate::ids::{AccountId, DraftId, ItemId, SourceId};
 use crate::lifecycle::StateName;
 
 /// Which drafts to list.
@@ -59,6 +59,8 @@ pub trait Store: Send + Sync {
         account: AccountId,
         source: Option<SourceId>,
     ) -> Result<Vec<StoredItem>>;
+    /// One item of the account; another account's items are not found.
+    async fn get_item(&self, account: AccountId, id: ItemId) -> Result<StoredItem>;
 
     /// Stores a new draft (its `version` must be 0; stored as 1).
     async fn insert_draft(&self, draft: &Draft) -> Result<Draft>;

@@ -377,8 +377,18 @@ pub async fn items_are_deduplicated_by_fingerprint(store: &dyn Store) {
     assert_eq!(got, theirs);
     assert_eq!(
         store.list_items(b.id, None).await.expect("list_items"),
-        vec![theirs]
+        vec![theirs.clone()]
     );
+
+    // One item by id, and only inside its account.
+    assert_eq!(
+        store.get_item(a.id, first.id).await.expect("get_item"),
+        first
+    );
+    assert!(matches!(
+        store.get_item(a.id, theirs.id).await,
+        Err(Error::NotFound { .. })
+    ));
 }
 
 /// One change of a draft in [`draft_lifecycle_persists`].

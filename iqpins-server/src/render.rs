@@ -204,13 +204,11 @@ impl Renderer {
             .ok_or_else(|| Error::invalid("image", "the draft has no photo to render from"))?;
         let photo = self.importer.fetch_image(url.as_str()).await?;
         let price = match d.item_id {
-            Some(item) => self
-                .store
-                .list_items(d.account_id, d.source_id)
-                .await?
-                .into_iter()
-                .find(|i| i.id == item)
-                .and_then(|i| i.item.price),
+            Some(item) => match self.store.get_item(d.account_id, item).await {
+                Ok(stored) => stored.item.price,
+                Err(Error::NotFound { .. }) => None,
+                Err(e) => return Err(e),
+            },
             None => None,
         };
         let text = CreativeText::of(&d.content, price.as_ref());

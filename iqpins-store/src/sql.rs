@@ -36,6 +36,8 @@ pub(crate) const INSERT_ITEM: &str = "INSERT INTO items (id, account_id, source_
      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id, fingerprint) DO NOTHING RETURNING id";
 pub(crate) const GET_ITEM_BY_FINGERPRINT: &str = "SELECT id, account_id, source_id, fingerprint, item, imported_at \
      FROM items WHERE account_id = $1 AND fingerprint = $2";
+pub(crate) const GET_ITEM: &str = "SELECT id, account_id, source_id, fingerprint, item, imported_at \
+     FROM items WHERE account_id = $1 AND id = $2";
 pub(crate) const LIST_ITEMS: &str = "SELECT id, account_id, source_id, fingerprint, item, imported_at \
      FROM items WHERE account_id = $1 AND ($2 IS NULL OR source_id = $2) ORDER BY imported_at, seq";
 
@@ -449,6 +451,21 @@ macro_rules! sql_store {
                         }
                     })?;
                 read_draft(&row)
+            }
+
+            async fn get_item(
+                &self,
+                account: iqpins_core::AccountId,
+                id: iqpins_core::ItemId,
+            ) -> iqpins_core::Result<iqpins_core::StoredItem> {
+                let row = sqlx::query($crate::sql::GET_ITEM)
+                    .bind(account.as_uuid())
+                    .bind(id.as_uuid())
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err($crate::error::db)?
+                    .ok_or_else(|| iqpins_core::Error::not_found(format!("item {id}")))?;
+                read_item(&row)
             }
 
             async fn get_draft(
