@@ -271,6 +271,21 @@ fn board_id() -> BoardId {
 const ME: &str = "owner@shop.example";
 
 impl World {
+    /// A feed source named `name` at https://shop.example/feed.
+    async fn feed_source(&self, name: &str) -> Source {
+        self.engine
+            .add_source(
+                self.account.id,
+                ME,
+                name,
+                SourceKind::Feed {
+                    url: "https://shop.example/feed".into(),
+                },
+                SourceDefaults::default(),
+            )
+            .await
+            .unwrap()
+    }
     async fn connect(&self) {
         self.engine
             .connect(self.account.id, ME, "good-code")
@@ -668,19 +683,7 @@ async fn an_expired_lease_is_reconciled_by_the_next_worker() {
 #[tokio::test]
 async fn importing_the_same_items_twice_stores_them_once() {
     let w = world().await;
-    let s = w
-        .engine
-        .add_source(
-            w.account.id,
-            ME,
-            "Feed",
-            SourceKind::Feed {
-                url: "https://shop.example/feed".into(),
-            },
-            SourceDefaults::default(),
-        )
-        .await
-        .unwrap();
+    let s = w.feed_source("Feed").await;
     let item = ContentItem {
         title: Some("Mug".into()),
         url: Some("https://shop.example/mug".into()),
@@ -802,19 +805,7 @@ async fn generating_drafts_twice_for_the_same_items_creates_them_once() {
         .replace_boards(w.account.id, &[board()])
         .await
         .unwrap();
-    let s = w
-        .engine
-        .add_source(
-            w.account.id,
-            ME,
-            "Mugs feed",
-            SourceKind::Feed {
-                url: "https://shop.example/feed".into(),
-            },
-            SourceDefaults::default(),
-        )
-        .await
-        .unwrap();
+    let s = w.feed_source("Mugs feed").await;
     let items = vec![
         ContentItem {
             kind: ContentKind::Product,
@@ -1126,19 +1117,7 @@ async fn a_photo_that_cannot_be_rendered_fails_the_draft_and_switching_to_the_ph
 async fn with_a_renderer_generated_drafts_publish_their_creative() {
     let renderer = Arc::new(FakeRenderer::default());
     let w = world_with(Some(renderer)).await;
-    let s = w
-        .engine
-        .add_source(
-            w.account.id,
-            ME,
-            "Mugs feed",
-            SourceKind::Feed {
-                url: "https://shop.example/feed".into(),
-            },
-            SourceDefaults::default(),
-        )
-        .await
-        .unwrap();
+    let s = w.feed_source("Mugs feed").await;
     let items = vec![
         ContentItem {
             kind: ContentKind::Product,

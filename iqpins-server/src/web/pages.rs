@@ -52,12 +52,13 @@ fn flash_sig(kind: &str, msg: &str) -> String {
 impl Flash {
     /// The message, if it carries this process's signature.
     fn verified(self) -> (Option<String>, Option<String>) {
+        let sig = self.sig.unwrap_or_default();
         let ok = |kind: &str, m: &String| {
             let want = flash_sig(kind, m);
-            !want.is_empty() && self.sig.as_deref() == Some(want.as_str())
+            !want.is_empty() && sig == want
         };
-        let notice = self.notice.clone().filter(|m| ok("notice", m));
-        let error = self.error.clone().filter(|m| ok("error", m));
+        let notice = self.notice.filter(|m| ok("notice", m));
+        let error = self.error.filter(|m| ok("error", m));
         (notice, error)
     }
 }
